@@ -3,9 +3,14 @@ using DriftWatch.Core.Events;
 namespace DriftWatch.Core.Detection;
 
 /// <summary>What observing one event produced: scores for windows that closed, and alerts that fired.</summary>
-public sealed record DetectionStep(IReadOnlyList<FeatureScore> Scores, IReadOnlyList<DriftAlert> Alerts)
+public sealed record DetectionStep(
+    IReadOnlyList<FeatureScore> Scores,
+    IReadOnlyList<DriftAlert> Alerts,
+    IReadOnlyList<Results.WindowSummary> Windows)
 {
-    public static DetectionStep Empty { get; } = new([], []);
+    public static DetectionStep Empty { get; } = new([], [], []);
+
+    public bool IsEmpty => Scores.Count == 0 && Alerts.Count == 0 && Windows.Count == 0;
 }
 
 /// <summary>

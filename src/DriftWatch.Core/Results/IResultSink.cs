@@ -1,4 +1,5 @@
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Events;
 
 namespace DriftWatch.Core.Results;
 
@@ -19,10 +20,25 @@ public interface IResultSink : IAsyncDisposable
 public sealed record ResultBatch(
     IReadOnlyList<FeatureScore> Scores,
     IReadOnlyList<DriftAlert> Alerts,
+    IReadOnlyList<WindowSummary> Windows,
     PipelineHealth? Health)
 {
-    public bool IsEmpty => Scores.Count == 0 && Alerts.Count == 0 && Health is null;
+    public static ResultBatch Empty { get; } = new([], [], [], null);
+
+    public bool IsEmpty => Scores.Count == 0 && Alerts.Count == 0 && Windows.Count == 0 && Health is null;
 }
+
+/// <summary>
+/// Plain statistics of one closed current window of one behaviour, for dashboards (outcome mix over time,
+/// mean confidence, sentiment, latency).
+/// </summary>
+public sealed record WindowSummary(
+    BehaviourKey Key,
+    DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd,
+    long EventCount,
+    IReadOnlyDictionary<string, double> OutcomeShares,
+    IReadOnlyDictionary<string, double> NumericMeans);
 
 /// <summary>A periodic reading of the pipeline's own health.</summary>
 public sealed record PipelineHealth(
