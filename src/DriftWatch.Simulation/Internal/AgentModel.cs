@@ -106,9 +106,9 @@ internal sealed class AgentModel
         var urgency = u < HighUrgencyByChannel[channel] ? 2 : u < HighUrgencyByChannel[channel] + MediumUrgency ? 1 : 0;
 
         var outcome = RoutingPolicy.Route(rng, category, urgency);
-        if (drift.Misrouting is { } misrouting)
+        if (drift.Misrouting)
         {
-            outcome = ApplyMisrouting(rng, misrouting, index, category, urgency, channel, outcome);
+            outcome = ApplyMisrouting(rng, _plan.Scenarios, index, category, urgency, channel, outcome);
         }
 
         var logit = Lerp(ConfidenceLogitMean, DriftedConfidenceLogitMean, drift.Confidence) + ConfidenceLogitSigma * rng.NextGaussian();
@@ -179,7 +179,8 @@ internal sealed class AgentModel
             switch (planned.Scenario.Kind)
             {
                 case DriftKind.Misrouting:
-                    levels.Misrouting = _plan.Scenarios;
+                    // Misrouting strength depends on the input segment, so it is resolved per decision.
+                    levels.Misrouting = true;
                     break;
                 case DriftKind.SentimentCollapse:
                     levels.Sentiment = Math.Max(levels.Sentiment, s);
@@ -332,7 +333,7 @@ internal sealed class AgentModel
 
     private struct DriftLevels
     {
-        public PlannedScenario[]? Misrouting;
+        public bool Misrouting;
         public double Sentiment;
         public double Vocabulary;
         public double Latency;
