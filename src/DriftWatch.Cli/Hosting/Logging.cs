@@ -16,5 +16,5 @@ internal static class Logging
                 options.TimestampFormat = "HH:mm:ss ";
                 options.UseUtcTimestamp = true;
             })
-            .Services.Configure<ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
+            .AddConsole(options => options.LogToStandardErrorThreshold = LogLevel.Trace));
 }
