@@ -257,6 +257,14 @@ public sealed class AgentEventParserErrorTests
     }
 
     [Fact]
+    public void Parse_InvalidJson_NamesOffsetAndReaderReason()
+    {
+        ParseResult result = AgentEventParser.Parse(Utf8("""{"agent_id":"a1","x":}"""));
+
+        Assert.Equal("json: invalid JSON at byte 21 ('}' is an invalid start of a value)", result.Error);
+    }
+
+    [Fact]
     public void Parse_TrailingDataAfterObject_IsInvalidJson()
     {
         ParseResult result = AgentEventParser.Parse(Utf8(MinimalDecision + " {}"));
