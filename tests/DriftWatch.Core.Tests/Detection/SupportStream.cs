@@ -3,7 +3,7 @@ using DriftWatch.Core.Events;
 namespace DriftWatch.Core.Tests.Detection;
 
 /// <summary>Kinds of drift the test stream can inject.</summary>
-internal enum Drift
+public enum Drift
 {
     None,
     MisroutingHighUrgency,
@@ -16,9 +16,9 @@ internal enum Drift
 /// <summary>
 /// A seeded stream of support-router decisions for detector tests: realistic enough to have segments,
 /// text, tool calls and metrics, small enough to read. A drift starts at <see cref="Onset"/> and reaches
-/// full strength at once (sudden) or over <see cref="RampEvents"/> events (gradual).
+/// full strength at once (sudden) or over <see cref="RampEvents"/> events (gradual); it stops at <c>end</c>.
 /// </summary>
-internal sealed class SupportStream(int seed, Drift drift = Drift.None, int onset = int.MaxValue, int rampEvents = 0, string agentId = "support-router")
+internal sealed class SupportStream(int seed, Drift drift = Drift.None, int onset = int.MaxValue, int rampEvents = 0, string agentId = "support-router", int end = int.MaxValue)
 {
     private static readonly string[] Categories = ["invoice", "refund", "login", "shipping", "other"];
     private static readonly string[] Channels = ["email", "chat", "phone"];
@@ -78,7 +78,7 @@ internal sealed class SupportStream(int seed, Drift drift = Drift.None, int onse
 
     private double Strength(int index)
     {
-        if (index < onset)
+        if (index < onset || index >= end)
         {
             return 0;
         }
