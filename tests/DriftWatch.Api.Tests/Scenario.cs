@@ -26,6 +26,7 @@ internal sealed class Scenario : IAsyncDisposable
 
     private readonly string _directory;
     private int _applied;
+    private Action<Confluent.Kafka.ProducerConfig>? _configureKafka;
 
     private Scenario(string directory, RoutingPolicyRuntime runtime, InMemoryBaselineCatalog catalog, string goodVersion)
     {
@@ -47,7 +48,10 @@ internal sealed class Scenario : IAsyncDisposable
     /// <summary>Rollback commands the runtime applied (not dry runs, duplicates or refusals).</summary>
     public int Applied => Volatile.Read(ref _applied);
 
-    public static async Task<Scenario> StartAsync(Action<DriftWatchApiOptions>? configure = null, string? directory = null)
+    public static async Task<Scenario> StartAsync(
+        Action<DriftWatchApiOptions>? configure = null,
+        string? directory = null,
+        Action<Confluent.Kafka.ProducerConfig>? configureKafka = null)
     {
         directory ??= Directory.CreateTempSubdirectory("driftwatch-api-").FullName;
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
@@ -70,6 +74,7 @@ internal sealed class Scenario : IAsyncDisposable
         var handler = new RollbackHandler(runtime, NullLogger.Instance);
         handler.Reverted += _ => Interlocked.Increment(ref scenario._applied);
         scenario.Control = await ControlServer.StartAsync("http://127.0.0.1:0", handler, runtime, NullLoggerFactory.Instance, CancellationToken.None);
+        scenario._configureKafka = configureKafka;
         await scenario.StartApiAsync(configure);
         return scenario;
     }
@@ -100,7 +105,13 @@ internal sealed class Scenario : IAsyncDisposable
         };
         configure?.Invoke(options);
         Options = options;
-        Api = new DriftWatchApiBuilder(options).UseBaselineCatalog(Catalog).Build();
+        var builder = new DriftWatchApiBuilder(options).UseBaselineCatalog(Catalog);
+        if (_configureKafka is not null)
+        {
+            builder.ConfigureKafkaProducer(_configureKafka);
+        }
+
+        Api = builder.Build();
         await Api.StartAsync(CancellationToken.None);
     }
 
