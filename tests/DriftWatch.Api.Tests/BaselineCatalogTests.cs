@@ -101,6 +101,21 @@ public sealed class BaselineCatalogTests
         Assert.Equal(["route/urgency=high", "route/urgency=low", "tone"], all);
     }
 
+    [Fact]
+    public async Task Observe_MoreStateChangesThanKept_ForgetsTheOldest()
+    {
+        var catalog = new InMemoryBaselineCatalog(referenceEvents: 1, maxStateChanges: 2);
+        catalog.Observe(Decision(1, "mem-1"));
+        catalog.Observe(State(2, "k1"));
+        catalog.Observe(State(3, "k2"));
+        catalog.Observe(State(4, "k3"));
+        var baseline = (await catalog.FindLastGoodAsync("a", "production", T0.AddMinutes(1), CancellationToken.None))!;
+
+        var keys = await catalog.FindChangedStateKeysAsync("a", "production", baseline, new Dictionary<string, string>(), CancellationToken.None);
+
+        Assert.Equal(["k2", "k3"], keys);
+    }
+
     [Theory]
     [InlineData("decision.outcome", "")]
     [InlineData("decision.outcome|input.features.urgency=high", "urgency=high")]

@@ -109,6 +109,9 @@ public sealed class DriftWatchApiBuilder
                 ClientId = "driftwatch-api",
                 EnableIdempotence = true,
                 Acks = Acks.All,
+                // librdkafka gives up on a message when an attempt does, so a retried command is not also
+                // still queued from the attempt before.
+                MessageTimeoutMs = (int)Math.Min(int.MaxValue, rollback.AttemptTimeout.TotalMilliseconds),
             };
             _configureProducer?.Invoke(config);
             producer = new ProducerBuilder<string, byte[]>(config).Build();
@@ -117,7 +120,7 @@ public sealed class DriftWatchApiBuilder
         var sinks = new List<IAuditSink>();
         if (producer is not null && !string.IsNullOrWhiteSpace(rollback.AuditTopic))
         {
-            sinks.Add(new KafkaAuditSink(producer, rollback.AuditTopic));
+            sinks.Add(new KafkaAuditSink(producer, rollback.AuditTopic, _loggerFactory.CreateLogger("DriftWatch.Api.Audit")));
         }
 
         var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });

@@ -11,14 +11,20 @@ namespace DriftWatch.Api.Rollback;
 public sealed class InMemoryBaselineCatalog : IBaselineCatalog
 {
     private readonly int _referenceEvents;
+    private readonly int _maxStateChanges;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Agent, string Env), AgentHistory> _agents = [];
 
-    /// <summary>Creates a catalog whose reference window is the first <paramref name="referenceEvents"/> decisions of an agent.</summary>
-    public InMemoryBaselineCatalog(int referenceEvents = 2000)
+    /// <summary>
+    /// Creates a catalog whose reference window is the first <paramref name="referenceEvents"/> decisions of
+    /// an agent, keeping at most <paramref name="maxStateChanges"/> recent state changes per agent.
+    /// </summary>
+    public InMemoryBaselineCatalog(int referenceEvents = 2000, int maxStateChanges = 10_000)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(referenceEvents, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxStateChanges, 1);
         _referenceEvents = referenceEvents;
+        _maxStateChanges = maxStateChanges;
     }
 
     /// <summary>Records the versions a decision ran with.</summary>
@@ -54,7 +60,13 @@ public sealed class InMemoryBaselineCatalog : IBaselineCatalog
         ArgumentNullException.ThrowIfNull(state);
         lock (_gate)
         {
-            HistoryOf(state.AgentId, state.Environment).Changes.Add(state);
+            var changes = HistoryOf(state.AgentId, state.Environment).Changes;
+            if (changes.Count == _maxStateChanges)
+            {
+                changes.Dequeue();
+            }
+
+            changes.Enqueue(state);
         }
     }
 
@@ -162,6 +174,6 @@ public sealed class InMemoryBaselineCatalog : IBaselineCatalog
         public long Decisions;
         public RollbackBaseline? Pinned;
         public List<RollbackBaseline> Reference { get; } = [];
-        public List<StateEvent> Changes { get; } = [];
+        public Queue<StateEvent> Changes { get; } = new();
     }
 }
