@@ -3,6 +3,7 @@ using DriftWatch.Api.Audit;
 using DriftWatch.Api.Metrics;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using Xunit.Abstractions;
 
 namespace DriftWatch.Api.Tests.EndToEnd;
 
@@ -10,7 +11,7 @@ namespace DriftWatch.Api.Tests.EndToEnd;
 /// The whole loop with real servers: Prometheus scrapes /metrics, its rule fires, Alertmanager posts to the
 /// webhook with a bearer token, the rollback reaches the sample runtime over HTTP and the runtime applies it.
 /// </summary>
-public sealed class AlertLoopTests
+public sealed class AlertLoopTests(ITestOutputHelper output)
 {
     private const string Prometheus = "/usr/bin/prometheus";
     private const string Alertmanager = "/usr/bin/prometheus-alertmanager";
@@ -19,6 +20,7 @@ public sealed class AlertLoopTests
     [RequiresBinaryFact(Prometheus, Alertmanager)]
     public async Task DriftScoreAboveThreshold_PrometheusAndAlertmanager_RollTheRuntimeBack()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var scenario = await Scenario.StartAsync();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var directory = Directory.CreateTempSubdirectory("driftwatch-e2e-").FullName;
@@ -114,6 +116,7 @@ public sealed class AlertLoopTests
 
         await alertmanager.WaitReadyAsync(http, TimeSpan.FromSeconds(20));
         await prometheus.WaitReadyAsync(http, TimeSpan.FromSeconds(20));
+        var ready = clock.Elapsed;
 
         // The runtime applies the command before the API records the outcome, so wait for the record.
         var deadline = DateTime.UtcNow + LoopTimeout;
@@ -135,6 +138,7 @@ public sealed class AlertLoopTests
                 """);
         }
 
+        output.WriteLine($"servers ready after {ready.TotalSeconds:F1} s; rollback executed {(clock.Elapsed - ready).TotalSeconds:F1} s later");
         Assert.Equal("\"escalations\"", scenario.Runtime.Get("route/urgency=high"));
         var audit = await scenario.AuditAsync();
         var received = audit.First(static r => r.Kind == AuditKinds.Received);
