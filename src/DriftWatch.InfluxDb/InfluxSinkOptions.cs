@@ -1,8 +1,8 @@
 namespace DriftWatch.InfluxDb;
 
 /// <summary>
-/// Settings of <see cref="InfluxResultSink"/>. Bound from the <c>DriftWatch:InfluxDb</c> configuration section
-/// by the service; call <see cref="Validate"/> at start-up.
+/// Settings of <see cref="InfluxResultSink"/>, bound from the <c>InfluxDb</c> configuration section
+/// (environment: <c>DRIFTWATCH_InfluxDb__Url</c> and so on); the sink calls <see cref="Validate"/> when created.
 /// </summary>
 public sealed class InfluxSinkOptions
 {
