@@ -30,6 +30,8 @@ public sealed partial class InfluxResultSink : IResultSink
     private bool _down;
     private DateTimeOffset _downSince;
     private int _failedAttempts;
+
+    // _down as seen from other threads (IsDown).
     private int _downFlag;
 
     /// <summary>Creates a sink for the server and write mode in <paramref name="options"/>.</summary>
@@ -59,12 +61,11 @@ public sealed partial class InfluxResultSink : IResultSink
     /// <summary>True while writes are failing and being retried.</summary>
     public bool IsDown => Volatile.Read(ref _downFlag) != 0;
 
-
     /// <summary>
     /// Writes the batch's points and returns once InfluxDB acknowledged all of them. Waits (retrying) through
     /// outages; throws only <see cref="OperationCanceledException"/> when <paramref name="cancellationToken"/>
-    /// fires, in which case some of the points may or may not have been written (writing them again is harmless:
-    /// identical points overwrite each other).
+    /// fires; some of the batch's points may then already be stored, and writing them again is harmless
+    /// (identical points overwrite each other).
     /// </summary>
     public async Task WriteAsync(ResultBatch batch, CancellationToken cancellationToken)
     {
