@@ -228,7 +228,9 @@ internal sealed class CountTracker : FeatureTracker
 
             if (sparseR + sparseC > 0)
             {
-                if (sparseR * ratio >= MinExpected || cells == 0)
+                // A lone regular cell cannot absorb the rest: values the reference (almost) never saw
+                // replacing its only common value is the plainest drift there is.
+                if (sparseR * ratio >= MinExpected || cells < 2)
                 {
                     pr[cells] = sparseR;
                     pc[cells] = sparseC;
