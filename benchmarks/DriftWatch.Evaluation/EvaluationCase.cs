@@ -1,0 +1,43 @@
+using DriftWatch.Simulation;
+
+namespace DriftWatch.Evaluation;
+
+/// <summary>One simulated run of the evaluation: a drift kind and mode (or none) with one seed.</summary>
+internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? Mode, long Seed, SimulationOptions Options)
+{
+    internal const string QuietGroup = "quiet fleet";
+
+    internal static string GroupName(DriftKind kind, DriftMode mode) =>
+        $"{DriftScenario.KindName(kind)} ({(mode == DriftMode.Sudden ? "sudden" : "gradual")})";
+
+    /// <summary>
+    /// Every drift kind, sudden and gradual, over seeds 1..N, then one quiet fleet. The drifting agent rotates
+    /// with the seed so every agent profile drifts somewhere; the onset is half way and a gradual drift
+    /// ramps over the simulator's default 2,000 events.
+    /// </summary>
+    internal static IReadOnlyList<EvaluationCase> Plan(EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var cases = new List<EvaluationCase>();
+        var agentIds = new SimulationOptions { Agents = settings.Agents }.AgentIds();
+        foreach (var kind in Enum.GetValues<DriftKind>())
+        {
+            foreach (var mode in new[] { DriftMode.Sudden, DriftMode.Gradual })
+            {
+                for (long seed = 1; seed <= settings.Seeds; seed++)
+                {
+                    var scenario = new DriftScenario(kind) { Agent = agentIds[(int)((seed - 1) % agentIds.Count)], Mode = mode };
+                    var options = new SimulationOptions { Seed = seed, Agents = settings.Agents, Events = settings.Events, Scenarios = [scenario] };
+                    cases.Add(new EvaluationCase(GroupName(kind, mode), kind, mode, seed, options));
+                }
+            }
+        }
+
+        cases.Add(new EvaluationCase(QuietGroup, null, null, 1000, new SimulationOptions { Seed = 1000, Agents = settings.Agents, Events = settings.QuietEvents }));
+        return cases;
+    }
+
+    /// <summary>A file name for this case's events.</summary>
+    internal string FileName =>
+        (Kind is { } kind ? $"{DriftScenario.KindName(kind)}-{(Mode == DriftMode.Sudden ? "sudden" : "gradual")}" : "quiet") + $"-seed{Seed}.jsonl";
+}
