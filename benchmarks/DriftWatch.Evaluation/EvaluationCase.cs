@@ -11,29 +11,34 @@ internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? 
         $"{DriftScenario.KindName(kind)} ({(mode == DriftMode.Sudden ? "sudden" : "gradual")})";
 
     /// <summary>
-    /// Every drift kind, sudden and gradual, over seeds 1..N, then one quiet fleet. The drifting agent rotates
-    /// with the seed so every agent profile drifts somewhere; the onset is half way and a gradual drift
-    /// ramps over the simulator's default 2,000 events.
+    /// Every drift kind, sudden and gradual, over N seeds each, then one quiet fleet. Each scenario group has
+    /// its own seeds (group g uses 100g+1 .. 100g+N) so the undrifted agents of different groups are
+    /// independent samples, not the same streams counted ten times. The drifting agent rotates with the run
+    /// so every agent profile drifts somewhere; the onset is half way and a gradual drift ramps over the
+    /// simulator's default 2,000 events.
     /// </summary>
     internal static IReadOnlyList<EvaluationCase> Plan(EvaluationSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var cases = new List<EvaluationCase>();
         var agentIds = new SimulationOptions { Agents = settings.Agents }.AgentIds();
+        var group = 0;
         foreach (var kind in Enum.GetValues<DriftKind>())
         {
             foreach (var mode in new[] { DriftMode.Sudden, DriftMode.Gradual })
             {
-                for (long seed = 1; seed <= settings.Seeds; seed++)
+                group++;
+                for (var run = 0; run < settings.Seeds; run++)
                 {
-                    var scenario = new DriftScenario(kind) { Agent = agentIds[(int)((seed - 1) % agentIds.Count)], Mode = mode };
+                    var seed = (100L * group) + run + 1;
+                    var scenario = new DriftScenario(kind) { Agent = agentIds[run % agentIds.Count], Mode = mode };
                     var options = new SimulationOptions { Seed = seed, Agents = settings.Agents, Events = settings.Events, Scenarios = [scenario] };
                     cases.Add(new EvaluationCase(GroupName(kind, mode), kind, mode, seed, options));
                 }
             }
         }
 
-        cases.Add(new EvaluationCase(QuietGroup, null, null, 1000, new SimulationOptions { Seed = 1000, Agents = settings.Agents, Events = settings.QuietEvents }));
+        cases.Add(new EvaluationCase(QuietGroup, null, null, settings.QuietSeed, new SimulationOptions { Seed = settings.QuietSeed, Agents = settings.Agents, Events = settings.QuietEvents }));
         return cases;
     }
 

@@ -11,6 +11,7 @@ internal sealed class EvaluationSettings
           --events N         decision events per drift scenario fleet (default 32000)
           --agents N         agents per fleet (default 4)
           --quiet-events N   decision events of the quiet fleet (default 200000)
+          --quiet-seed N     seed of the quiet fleet (default 1)
           --out DIR          where evaluation.json goes (default benchmarks/results)
           --readme FILE      README whose 'Detection evaluation' section is rewritten (default benchmarks/README.md; '-' for none)
           --work DIR         where the scenario JSONL files are written (default: a temporary folder)
@@ -25,6 +26,8 @@ internal sealed class EvaluationSettings
     internal int Agents { get; private set; } = 4;
 
     internal int QuietEvents { get; private set; } = 200_000;
+
+    internal long QuietSeed { get; private set; } = 1;
 
     internal string OutDirectory { get; private set; } = Path.Combine("benchmarks", "results");
 
@@ -58,6 +61,7 @@ internal sealed class EvaluationSettings
                 case "--events": settings.Events = Positive(); break;
                 case "--agents": settings.Agents = Positive(); break;
                 case "--quiet-events": settings.QuietEvents = Positive(); break;
+                case "--quiet-seed": settings.QuietSeed = Positive(); break;
                 case "--out": settings.OutDirectory = Value(); break;
                 case "--readme": settings.Readme = Value() is var readme && readme == "-" ? null : readme; break;
                 case "--work": settings.WorkDirectory = Value(); break;
@@ -73,5 +77,5 @@ internal sealed class EvaluationSettings
     /// <summary>The command line that reproduces these settings (output paths left out).</summary>
     internal string CommandLine() => string.Create(
         CultureInfo.InvariantCulture,
-        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents}");
+        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents} --quiet-seed {QuietSeed}");
 }

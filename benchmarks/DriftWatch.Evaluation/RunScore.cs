@@ -7,6 +7,7 @@ namespace DriftWatch.Evaluation;
 /// <param name="FeatureCorrect">Whether that feature is the drifted one.</param>
 /// <param name="FalseAlarms">Alerts on agents without drift, and on the drifting agent before its onset.</param>
 /// <param name="QuietEvents">Monitored decisions without drift: past each agent's reference, before any onset.</param>
+/// <param name="FalseAlarmsByFeature">The false-alarm count per feature and detector ("feature (detector)").</param>
 /// <param name="FalseAlarmAlerts">The false alarms themselves (at most <see cref="RunScorer.MaxListedFalseAlarms"/>).</param>
 internal sealed record RunScore(
     bool? Detected,
@@ -15,4 +16,5 @@ internal sealed record RunScore(
     bool? FeatureCorrect,
     int FalseAlarms,
     long QuietEvents,
+    IReadOnlyDictionary<string, int> FalseAlarmsByFeature,
     IReadOnlyList<AlertRecord> FalseAlarmAlerts);

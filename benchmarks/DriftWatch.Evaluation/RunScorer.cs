@@ -32,6 +32,7 @@ internal static class RunScorer
 
         var falseAlarms = new List<AlertRecord>();
         var falseAlarmCount = 0;
+        var byFeature = new SortedDictionary<string, int>(StringComparer.Ordinal);
         AlertRecord? first = null;
         foreach (var alert in alerts)
         {
@@ -43,6 +44,8 @@ internal static class RunScorer
             }
 
             falseAlarmCount++;
+            var label = $"{alert.Feature} ({alert.Detector})";
+            byFeature[label] = byFeature.GetValueOrDefault(label) + 1;
             if (falseAlarms.Count < MaxListedFalseAlarms)
             {
                 falseAlarms.Add(alert);
@@ -51,7 +54,7 @@ internal static class RunScorer
 
         if (truth is null)
         {
-            return new RunScore(null, null, null, null, falseAlarmCount, quiet, falseAlarms);
+            return new RunScore(null, null, null, null, falseAlarmCount, quiet, byFeature, falseAlarms);
         }
 
         return new RunScore(
@@ -61,6 +64,7 @@ internal static class RunScorer
             FeatureCorrect: first is null ? null : first.Feature == truth.ExpectedFeature,
             FalseAlarms: falseAlarmCount,
             QuietEvents: quiet,
+            FalseAlarmsByFeature: byFeature,
             FalseAlarmAlerts: falseAlarms);
     }
 }
