@@ -7,6 +7,11 @@ internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? 
 {
     internal const string QuietGroup = "quiet fleet";
 
+    // Onsets around half way that fall at different points of the detector's 250-event windows (with 8,000
+    // decisions per agent: 3,600, 3,760, 3,920, 4,080, 4,240), so a delay is not always measured from a
+    // window boundary.
+    internal static readonly double[] Onsets = [0.45, 0.47, 0.49, 0.51, 0.53];
+
     internal static string GroupName(DriftKind kind, DriftMode mode) =>
         $"{DriftScenario.KindName(kind)} ({(mode == DriftMode.Sudden ? "sudden" : "gradual")})";
 
@@ -14,8 +19,8 @@ internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? 
     /// Every drift kind, sudden and gradual, over N seeds each, then one quiet fleet. Each scenario group has
     /// its own seeds (group g uses 100g+1 .. 100g+N) so the undrifted agents of different groups are
     /// independent samples, not the same streams counted ten times. The drifting agent rotates with the run
-    /// so every agent profile drifts somewhere; the onset is half way and a gradual drift ramps over the
-    /// simulator's default 2,000 events.
+    /// so every agent profile drifts somewhere; the onset moves with it around half way, and a gradual drift
+    /// ramps over the simulator's default 2,000 events.
     /// </summary>
     internal static IReadOnlyList<EvaluationCase> Plan(EvaluationSettings settings)
     {
@@ -31,7 +36,7 @@ internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? 
                 for (var run = 0; run < settings.Seeds; run++)
                 {
                     var seed = (100L * group) + run + 1;
-                    var scenario = new DriftScenario(kind) { Agent = agentIds[run % agentIds.Count], Mode = mode };
+                    var scenario = new DriftScenario(kind) { Agent = agentIds[run % agentIds.Count], Mode = mode, Onset = Onsets[run % Onsets.Length] };
                     var options = new SimulationOptions { Seed = seed, Agents = settings.Agents, Events = settings.Events, Scenarios = [scenario] };
                     cases.Add(new EvaluationCase(GroupName(kind, mode), kind, mode, seed, options));
                 }
