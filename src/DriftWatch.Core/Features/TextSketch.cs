@@ -12,8 +12,37 @@ public static class TextSketch
     private const uint FnvPrime = 16777619;
     private const uint BigramSalt = 0x9E3779B9;
 
+    /// <summary>
+    /// Adds the text's unigrams and bigrams to <paramref name="buckets"/> with weight 1/(their number), so one
+    /// text adds a total mass of 1 (nothing when it has no words). Returns the number of n-grams.
+    /// </summary>
+    /// <remarks>
+    /// Unit mass per text makes the bucket counts behave no more variably than one categorical draw per
+    /// text, however strongly the words of a text hang together (templated replies, say): the chi-square
+    /// test on them then keeps its false-alarm rate, where counting every n-gram as an independent draw
+    /// would not.
+    /// </remarks>
+    public static int AccumulateNormalised(ReadOnlySpan<char> text, Span<double> buckets)
+    {
+        int words = 0;
+        int i = 0;
+        while (NextWord(text, ref i, out _))
+        {
+            words++;
+        }
+
+        if (words == 0)
+        {
+            return 0;
+        }
+
+        int ngrams = (2 * words) - 1;
+        Accumulate(text, buckets, 1.0 / ngrams);
+        return ngrams;
+    }
+
     /// <summary>Adds the text's unigrams and bigrams to <paramref name="buckets"/>; returns how many were added.</summary>
-    public static int Accumulate(ReadOnlySpan<char> text, Span<double> buckets)
+    public static int Accumulate(ReadOnlySpan<char> text, Span<double> buckets, double weight = 1)
     {
         int count = 0;
         uint previous = 0;
@@ -21,11 +50,11 @@ public static class TextSketch
         int i = 0;
         while (NextWord(text, ref i, out uint word))
         {
-            buckets[Bucket(word, buckets.Length)] += 1;
+            buckets[Bucket(word, buckets.Length)] += weight;
             count++;
             if (hasPrevious)
             {
-                buckets[Bucket(Bigram(previous, word), buckets.Length)] += 1;
+                buckets[Bucket(Bigram(previous, word), buckets.Length)] += weight;
                 count++;
             }
 
