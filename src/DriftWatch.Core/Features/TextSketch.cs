@@ -24,21 +24,45 @@ public static class TextSketch
     /// </remarks>
     public static int AccumulateNormalised(ReadOnlySpan<char> text, Span<double> buckets)
     {
-        int words = 0;
+        // One hashing pass into a stack buffer of bucket indices, then the weighted adds; long texts
+        // fall back to two passes rather than renting memory.
+        const int maxBuffered = 256;
+        Span<int> indices = stackalloc int[maxBuffered];
+        int count = 0;
+        uint previous = 0;
+        bool hasPrevious = false;
         int i = 0;
-        while (NextWord(text, ref i, out _))
+        while (NextWord(text, ref i, out uint word))
         {
-            words++;
+            if (count + 2 > maxBuffered)
+            {
+                int total = Accumulate(text, Span<double>.Empty, 0);
+                Accumulate(text, buckets, 1.0 / total);
+                return total;
+            }
+
+            indices[count++] = Bucket(word, buckets.Length);
+            if (hasPrevious)
+            {
+                indices[count++] = Bucket(Bigram(previous, word), buckets.Length);
+            }
+
+            previous = word;
+            hasPrevious = true;
         }
 
-        if (words == 0)
+        if (count == 0)
         {
             return 0;
         }
 
-        int ngrams = (2 * words) - 1;
-        Accumulate(text, buckets, 1.0 / ngrams);
-        return ngrams;
+        double weight = 1.0 / count;
+        foreach (int index in indices[..count])
+        {
+            buckets[index] += weight;
+        }
+
+        return count;
     }
 
     /// <summary>Adds the text's unigrams and bigrams to <paramref name="buckets"/>; returns how many were added.</summary>
@@ -48,14 +72,22 @@ public static class TextSketch
         uint previous = 0;
         bool hasPrevious = false;
         int i = 0;
+        bool counting = buckets.IsEmpty;
         while (NextWord(text, ref i, out uint word))
         {
-            buckets[Bucket(word, buckets.Length)] += weight;
             count++;
+            if (!counting)
+            {
+                buckets[Bucket(word, buckets.Length)] += weight;
+            }
+
             if (hasPrevious)
             {
-                buckets[Bucket(Bigram(previous, word), buckets.Length)] += weight;
                 count++;
+                if (!counting)
+                {
+                    buckets[Bucket(Bigram(previous, word), buckets.Length)] += weight;
+                }
             }
 
             previous = word;
@@ -124,9 +156,31 @@ public static class TextSketch
         }
 
         hash = FnvOffset;
-        while (i < text.Length && char.IsLetterOrDigit(text[i]))
+        while (i < text.Length)
         {
-            hash = (hash ^ char.ToLowerInvariant(text[i])) * FnvPrime;
+            char c = text[i];
+            if (c < 128)
+            {
+                // ASCII fast path: the same answers as char.IsLetterOrDigit / ToLowerInvariant.
+                if (char.IsAsciiLetterUpper(c))
+                {
+                    c = (char)(c | 0x20);
+                }
+                else if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c))
+                {
+                    break;
+                }
+            }
+            else if (char.IsLetterOrDigit(c))
+            {
+                c = char.ToLowerInvariant(c);
+            }
+            else
+            {
+                break;
+            }
+
+            hash = (hash ^ c) * FnvPrime;
             i++;
         }
 
