@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
+using DriftWatch.Benchmarks.Influx;
+
+// Harnesses that need a live server run outside BenchmarkDotNet: `dotnet run -c Release -- influx-sink`.
+if (args is ["influx-sink", .. var rest])
+{
+    return await InfluxSinkBenchmark.RunAsync(rest);
+}
 
 if (args is ["detection-figures", ..])
 {
@@ -7,3 +14,4 @@ if (args is ["detection-figures", ..])
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -1,6 +1,9 @@
+using DriftWatch.Api.Hosting;
+using DriftWatch.Api.Metrics;
+using DriftWatch.Api.Rollback;
 using DriftWatch.Core.Results;
-using DriftWatch.Kafka.Producing;
 using DriftWatch.Service.Pipeline;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Cli.Hosting;
@@ -16,21 +19,31 @@ internal static partial class ServiceRunner
         settings.Pipeline.Validate();
         using var loggers = Logging.Create(settings.LogLevel);
         var logger = loggers.CreateLogger("DriftWatch");
+        var metrics = new DriftMetrics();
+        var catalog = new InMemoryBaselineCatalog();
+        var monitor = new CatalogFeedingMonitor(Detection.CreateMonitor(settings), catalog);
         var sinks = ResultSinks.Create(settings, loggers);
+        sinks.Add(new MetricsResultSink(metrics));
+        await using var api = BuildApi(settings, metrics, catalog, loggers, logger);
         try
         {
-            var pipeline = new IngestPipeline(
-                settings.Kafka,
-                settings.Pipeline,
-                Detection.CreateMonitor(settings),
-                sinks,
-                loggers,
-                TimeProvider.System);
+            if (api is not null)
+            {
+                await api.StartAsync(cancellationToken).ConfigureAwait(false);
+                LogApi(logger, api.Address.ToString());
+            }
+
+            var pipeline = new IngestPipeline(settings.Kafka, settings.Pipeline, monitor, sinks, loggers, TimeProvider.System);
             using var statusStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var status = ReportStatusAsync(pipeline, logger, statusStop.Token);
             await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
             await statusStop.CancelAsync().ConfigureAwait(false);
             await status.ConfigureAwait(false);
+            if (api is not null)
+            {
+                await api.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+
             return 0;
         }
         finally
@@ -40,6 +53,28 @@ internal static partial class ServiceRunner
                 await sink.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// The HTTP API (webhooks, /metrics, health, audit) runs when the Api section names a way to
+    /// authenticate webhook calls; an unauthenticated rollback endpoint is never started.
+    /// </summary>
+    private static DriftWatchApiHost? BuildApi(DriftWatchSettings settings, DriftMetrics metrics, InMemoryBaselineCatalog catalog, ILoggerFactory loggers, ILogger logger)
+    {
+        var options = new DriftWatchApiOptions();
+        settings.Configuration.GetSection("Api").Bind(options);
+        if (string.IsNullOrEmpty(options.GrafanaHmacSecret) && string.IsNullOrEmpty(options.BearerToken))
+        {
+            LogApiDisabled(logger);
+            return null;
+        }
+
+        options.Rollback.KafkaBootstrapServers ??= settings.Kafka.BootstrapServers;
+        return new DriftWatchApiBuilder(options)
+            .UseMetrics(metrics)
+            .UseBaselineCatalog(catalog)
+            .UseLoggerFactory(loggers)
+            .Build();
     }
 
     private static async Task ReportStatusAsync(IngestPipeline pipeline, ILogger logger, CancellationToken cancellationToken)
@@ -64,4 +99,10 @@ internal static partial class ServiceRunner
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Events} events ({Rate:F0}/s), lag {Lag}, {DeadLettered} dead-lettered, {Alerts} alerts, {Committed} committed")]
     private static partial void LogStatus(ILogger logger, long events, double rate, long lag, long deadLettered, int alerts, long committed);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "HTTP API listening on {Address} (webhooks, /metrics, /healthz, /readyz, /api/audit)")]
+    private static partial void LogApi(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "HTTP API and rollback webhook disabled: set Api:GrafanaHmacSecret or Api:BearerToken to enable them")]
+    private static partial void LogApiDisabled(ILogger logger);
 }

@@ -313,7 +313,7 @@ internal static class DecisionEventReader
     private static string? ReadToolCall(ref Utf8JsonReader r, int index, out ToolCall? call)
     {
         call = null;
-        string prefix = "tool_calls[" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+        var prefix = new FieldPath("tool_calls", index);
         if (r.TokenType != JsonTokenType.StartObject)
         {
             return Expected(ref r, prefix, "an object");
@@ -330,20 +330,20 @@ internal static class DecisionEventReader
             if (r.ValueTextEquals("name"u8))
             {
                 r.Read();
-                error = name is not null ? Duplicate(prefix + ".name") : ReadString(ref r, prefix + ".name", MaxId, allowEmpty: false, out name);
+                error = name is not null ? Duplicate(prefix.Child("name")) : ReadString(ref r, prefix.Child("name"), MaxId, allowEmpty: false, out name);
             }
             else if (r.ValueTextEquals("status"u8))
             {
                 r.Read();
-                error = statusSeen ? Duplicate(prefix + ".status")
+                error = statusSeen ? Duplicate(prefix.Child("status"))
                     : r.TokenType == JsonTokenType.Null ? null
-                    : ReadString(ref r, prefix + ".status", MaxId, allowEmpty: false, out status);
+                    : ReadString(ref r, prefix.Child("status"), MaxId, allowEmpty: false, out status);
                 statusSeen = true;
             }
             else if (r.ValueTextEquals("latency_ms"u8))
             {
                 r.Read();
-                error = latencySeen ? Duplicate(prefix + ".latency_ms") : ReadOptionalNumber(ref r, prefix + ".latency_ms", 0, double.MaxValue, "a finite number >= 0", out latency);
+                error = latencySeen ? Duplicate(prefix.Child("latency_ms")) : ReadOptionalNumber(ref r, prefix.Child("latency_ms"), 0, double.MaxValue, "a finite number >= 0", out latency);
                 latencySeen = true;
             }
             else
@@ -360,14 +360,14 @@ internal static class DecisionEventReader
 
         if (name is null)
         {
-            return Missing(prefix + ".name");
+            return Missing(prefix.Child("name"));
         }
 
         call = new ToolCall(name, status, latency);
         return null;
     }
 
-    private static string? ReadOptionalNumber(ref Utf8JsonReader r, string path, double min, double max, string rule, out double? value)
+    private static string? ReadOptionalNumber(ref Utf8JsonReader r, FieldPath path, double min, double max, string rule, out double? value)
     {
         value = null;
         if (r.TokenType == JsonTokenType.Null)

@@ -14,15 +14,15 @@ internal static class JsonFieldReader
 {
     private const int MaxShownChars = 64;
 
-    internal static string Missing(string path) => $"{path}: missing required field";
+    internal static string Missing(FieldPath path) => $"{path}: missing required field";
 
-    internal static string Duplicate(string path) => $"{path}: duplicate field";
+    internal static string Duplicate(FieldPath path) => $"{path}: duplicate field";
 
-    internal static string Expected(ref Utf8JsonReader r, string path, string expectation) =>
+    internal static string Expected(ref Utf8JsonReader r, FieldPath path, string expectation) =>
         $"{path}: must be {expectation}, got {Describe(ref r)}";
 
     /// <summary>Reads a string; identifiers and names are non-empty, free text may be empty.</summary>
-    internal static string? ReadString(ref Utf8JsonReader r, string path, int maxLength, bool allowEmpty, out string value)
+    internal static string? ReadString(ref Utf8JsonReader r, FieldPath path, int maxLength, bool allowEmpty, out string value)
     {
         value = string.Empty;
         if (r.TokenType != JsonTokenType.String)
@@ -35,7 +35,7 @@ internal static class JsonFieldReader
     }
 
     /// <summary>Reads a number within [min, max]; <paramref name="expectation"/> words the rule for the error.</summary>
-    internal static string? ReadNumber(ref Utf8JsonReader r, string path, double min, double max, string expectation, out double value)
+    internal static string? ReadNumber(ref Utf8JsonReader r, FieldPath path, double min, double max, string expectation, out double value)
     {
         value = 0;
         if (r.TokenType != JsonTokenType.Number || !r.TryGetDouble(out value) || !double.IsFinite(value) ||
@@ -66,7 +66,7 @@ internal static class JsonFieldReader
             }
 
             r.Read();
-            error = ReadString(ref r, path + "." + key, EventLimits.MaxIdentifierLength, allowEmpty: true, out string value);
+            error = ReadString(ref r, new FieldPath(path).Child(key), EventLimits.MaxIdentifierLength, allowEmpty: true, out string value);
             if (error is not null)
             {
                 return error;
@@ -111,7 +111,7 @@ internal static class JsonFieldReader
             bool nonNegative = IsNonNegativeMetric(key);
             error = ReadNumber(
                 ref r,
-                path + "." + key,
+                new FieldPath(path).Child(key),
                 nonNegative ? 0 : double.MinValue,
                 double.MaxValue,
                 nonNegative ? "a finite number >= 0" : "a finite number",
@@ -160,12 +160,12 @@ internal static class JsonFieldReader
             return $"{path}: must have at most {EventLimits.MaxMapEntries} entries";
         }
 
-        return CheckLength(key, path + "." + key, EventLimits.MaxIdentifierLength, allowEmpty: false) is null
+        return CheckLength(key, path, EventLimits.MaxIdentifierLength, allowEmpty: false) is null
             ? null
             : $"{path}: keys must be 1 to {EventLimits.MaxIdentifierLength} characters, got \"{Shorten(key)}\"";
     }
 
-    private static string? CheckLength(string value, string path, int maxLength, bool allowEmpty)
+    private static string? CheckLength(string value, FieldPath path, int maxLength, bool allowEmpty)
     {
         if (value.Length == 0 && !allowEmpty)
         {

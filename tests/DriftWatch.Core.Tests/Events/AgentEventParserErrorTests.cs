@@ -257,6 +257,26 @@ public sealed class AgentEventParserErrorTests
     }
 
     [Fact]
+    public void Parse_InvalidJson_NamesOffsetAndReaderReason()
+    {
+        ParseResult result = AgentEventParser.Parse(Utf8("""{"agent_id":"a1","x":}"""));
+
+        Assert.Equal("json: invalid JSON at byte 21 ('}' is an invalid start of a value)", result.Error);
+    }
+
+    [Fact]
+    public void Parse_UnknownFieldNestedTooDeeply_IsInvalidJson()
+    {
+        string deep = new string('[', 100) + new string(']', 100);
+        string json = MinimalDecision.Trim().TrimEnd('}') + ",\"trace\":" + deep + "}";
+
+        ParseResult result = AgentEventParser.Parse(Utf8(json));
+
+        Assert.StartsWith("json: invalid JSON at byte ", result.Error, StringComparison.Ordinal);
+        Assert.Contains("depth", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_TrailingDataAfterObject_IsInvalidJson()
     {
         ParseResult result = AgentEventParser.Parse(Utf8(MinimalDecision + " {}"));
