@@ -10,7 +10,7 @@ if (args is ["influx-sink", .. var rest])
 if (args is ["detection-figures", ..])
 {
     DriftWatch.Benchmarks.DetectionFigures.Run(Console.Out, args[1..]);
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
