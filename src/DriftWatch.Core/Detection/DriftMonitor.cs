@@ -1,5 +1,4 @@
 using DriftWatch.Core.Events;
-using DriftWatch.Core.Features;
 using DriftWatch.Core.Results;
 
 namespace DriftWatch.Core.Detection;

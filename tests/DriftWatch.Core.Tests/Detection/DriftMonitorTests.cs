@@ -116,6 +116,22 @@ public sealed class DriftMonitorTests
         Assert.Equal(2, alerts.Count(a => a.Alert.Feature == FeatureNames.Confidence));
     }
 
+    [Theory]
+    [InlineData(ReferenceMode.Fixed, true)]
+    [InlineData(ReferenceMode.Rolling, false)]
+    public void Observe_PersistentDrift_RollingReferenceAbsorbsItFixedDoesNot(ReferenceMode mode, bool stillExceeded)
+    {
+        var monitor = new DriftMonitor(new DriftMonitorOptions { ReferenceMode = mode });
+        FeatureScore? last = null;
+        foreach (var e in new SupportStream(24, Drift.ConfidenceDrop, Onset).Take(Onset + 6000))
+        {
+            last = monitor.Observe(e).Scores.LastOrDefault(s => s.Feature == FeatureNames.Confidence && s.Detector == DetectorNames.KolmogorovSmirnov) ?? last;
+        }
+
+        Assert.NotNull(last);
+        Assert.Equal(stillExceeded, last.Exceeded);
+    }
+
     [Fact]
     public void Observe_ReferenceWindow_ArmsAfterReferenceSize()
     {
