@@ -7,5 +7,11 @@ if (args is ["influx-sink", .. var rest])
     return await InfluxSinkBenchmark.RunAsync(rest);
 }
 
+if (args is ["detection-figures", ..])
+{
+    DriftWatch.Benchmarks.DetectionFigures.Run(Console.Out, args[1..]);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
