@@ -57,6 +57,13 @@ internal static class IngestBenchmark
         };
         var rates = modes.ToDictionary(m => m.Name, _ => new List<double>());
         var costs = modes.ToDictionary(m => m.Name, _ => new List<double>());
+        // One unrecorded round first, so that no mode pays for JIT compilation or Akka's start-up.
+        var warmup = Math.Min(produced.Messages, 20_000);
+        foreach (var mode in modes)
+        {
+            await mode.MeasureAsync(cluster.BootstrapServers, topic, $"bench-warmup-{mode.Name}-{Guid.NewGuid():N}", warmup, settings.Timeout);
+        }
+
         for (var repetition = 1; repetition <= settings.Repetitions; repetition++)
         {
             foreach (var mode in modes)
