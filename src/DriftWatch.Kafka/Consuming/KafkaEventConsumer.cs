@@ -178,8 +178,8 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
                 FlushPending();
                 if (_pending.Count > 0 && !_paused)
                 {
-                    // The stream is behind for now; a millisecond lets it take far more than it could
-                    // have taken from the channel meanwhile, so waiting this way costs no throughput.
+                    // The stream is behind for now. Waiting a millisecond at a time costs no throughput as
+                    // long as the channel holds more than the stream takes in a millisecond.
                     Thread.Sleep(1);
                     continue;
                 }
