@@ -28,9 +28,11 @@ public sealed class PcaAnomalyOptions
 
     /// <summary>
     /// The threshold is the largest score of a reference window times this margin: reference windows are
-    /// scored in-sample and overlap, so their maximum understates a fresh window's spread. Default 2.
+    /// scored in-sample and overlap, so their maximum understates a fresh window's spread (on quiet simulated
+    /// streams, 5 seeds and 200 windows, fresh windows reached 2.1 times the reference maximum). This
+    /// threshold is empirical: it is not derived from TargetEventsBetweenFalseAlarms. Default 3.
     /// </summary>
-    public double ThresholdMargin { get; set; } = 2;
+    public double ThresholdMargin { get; set; } = 3;
 
     /// <summary>Fewest events a window must have to be scored. Default 50.</summary>
     public int MinWindowEvents { get; set; } = 50;
