@@ -68,16 +68,21 @@ public sealed class MlDriftMonitorTests
     [Fact]
     public void Observe_EveryThirdWindow_DomainClassifierRunsOnAThird()
     {
-        var events = Streams.Decisions(null);
-        using var every = MlDriftMonitor.Create(new DriftMonitorOptions(), new MlDetectionOptions { PcaAnomaly = { Enabled = false } });
-        using var third = MlDriftMonitor.Create(new DriftMonitorOptions(), new MlDetectionOptions { PcaAnomaly = { Enabled = false }, DomainClassifier = { EveryNthWindow = 3 } });
+        var events = Streams.Decisions(null, events: 4000);
+        static MlDetectionOptions Options(int every) => new()
+        {
+            PcaAnomaly = { Enabled = false },
+            DomainClassifier = new DomainClassifierOptions { Features = [FeatureNames.OutputText], EveryNthWindow = every },
+        };
+        using var each = MlDriftMonitor.Create(new DriftMonitorOptions(), Options(1));
+        using var third = MlDriftMonitor.Create(new DriftMonitorOptions(), Options(3));
 
-        int all = MonitorRun.Of(every, events).ScoresOf(MlDetectorNames.DomainClassifier).Count();
+        int all = MonitorRun.Of(each, events).ScoresOf(MlDetectorNames.DomainClassifier).Count();
         int some = MonitorRun.Of(third, events).ScoresOf(MlDetectorNames.DomainClassifier).Count();
 
-        // Two text features per window; windows 1, 4, 7, ... of the armed phase are classified.
-        int windows = all / 2;
-        Assert.Equal((windows + 2) / 3 * 2, some);
+        // Armed windows 1, 4, 7, ... are classified.
+        Assert.Equal(8, all);
+        Assert.Equal(3, some);
     }
 
     private static string Describe(DriftAlert alert) =>

@@ -68,72 +68,19 @@ internal static class EmbeddingDriftTest
             }
         }
 
-        var labels = new bool[total];
-        for (int i = m; i < total; i++)
-        {
-            labels[i] = true;
-        }
-
-        var (mmd, centroid) = Statistics(kernel, dot, labels, m, n);
+        var sums = new PairSums(kernel, dot, total);
+        int[] order = Enumerable.Range(0, total).ToArray();
+        var (mmd, centroid) = sums.Statistics(order, m);
         var random = new Random(seed);
         var nullMmd = new double[permutations];
         var nullCentroid = new double[permutations];
         for (int b = 0; b < permutations; b++)
         {
-            random.Shuffle(labels);
-            (nullMmd[b], nullCentroid[b]) = Statistics(kernel, dot, labels, m, n);
+            random.Shuffle(order);
+            (nullMmd[b], nullCentroid[b]) = sums.Statistics(order, m);
         }
 
         return new EmbeddingDriftResult(mmd, Quantile(nullMmd, alpha), centroid, Quantile(nullCentroid, alpha), bandwidth);
-    }
-
-    /// <summary>Unbiased MMD² (Gretton et al. 2012, eq. 3) and 1 - cos(centroid X, centroid Y), for one labelling (true = window).</summary>
-    internal static (double Mmd, double Centroid) Statistics(double[,] kernel, double[,] dot, bool[] labels, int m, int n)
-    {
-        double kxx = 0, kyy = 0, kxy = 0, gxx = 0, gyy = 0, gxy = 0;
-        int total = labels.Length;
-        for (int i = 0; i < total; i++)
-        {
-            bool yi = labels[i];
-            if (yi)
-            {
-                gyy += dot[i, i];
-            }
-            else
-            {
-                gxx += dot[i, i];
-            }
-
-            for (int j = i + 1; j < total; j++)
-            {
-                double k = kernel[i, j];
-                double g = dot[i, j];
-                if (yi == labels[j])
-                {
-                    if (yi)
-                    {
-                        kyy += k;
-                        gyy += 2 * g;
-                    }
-                    else
-                    {
-                        kxx += k;
-                        gxx += 2 * g;
-                    }
-                }
-                else
-                {
-                    kxy += k;
-                    gxy += g;
-                }
-            }
-        }
-
-        double mmd = (2 * kxx / (m * (m - 1.0))) + (2 * kyy / (n * (n - 1.0))) - (2 * kxy / ((double)m * n));
-        // Centroids cx = Σx/m, cy = Σy/n: cos = (Σ x·y / mn) / (|Σx|/m · |Σy|/n) = Σ x·y / (|Σx| |Σy|).
-        double denominator = Math.Sqrt(Math.Max(gxx, 0) * Math.Max(gyy, 0));
-        double centroid = denominator > 0 ? 1 - (gxy / denominator) : 0;
-        return (mmd, centroid);
     }
 
     private static double Quantile(double[] values, double alpha)
@@ -141,5 +88,87 @@ internal static class EmbeddingDriftTest
         Array.Sort(values);
         int rank = (int)Math.Ceiling((1 - alpha) * (values.Length + 1));
         return values[Math.Clamp(rank, 1, values.Length) - 1];
+    }
+
+    /// <summary>
+    /// Block sums of the kernel and Gram matrices for any split of the pooled rows. Row sums and the total are
+    /// fixed, so the window block alone determines the other two: a relabelling costs n²/2, not (m+n)²/2.
+    /// </summary>
+    private sealed class PairSums
+    {
+        private readonly double[,] _kernel;
+        private readonly double[,] _dot;
+        private readonly double[] _kernelRows;
+        private readonly double[] _dotRows;
+        private readonly double _kernelTotal;
+        private readonly double _dotTotal;
+
+        public PairSums(double[,] kernel, double[,] dot, int total)
+        {
+            _kernel = kernel;
+            _dot = dot;
+            _kernelRows = new double[total];
+            _dotRows = new double[total];
+            for (int i = 0; i < total; i++)
+            {
+                for (int j = 0; j < total; j++)
+                {
+                    if (i != j)
+                    {
+                        _kernelRows[i] += kernel[i, j];
+                        _dotRows[i] += dot[i, j];
+                    }
+                }
+
+                _kernelTotal += _kernelRows[i];
+                _dotTotal += _dotRows[i];
+            }
+
+            _kernelTotal /= 2; // each off-diagonal pair once
+            _dotTotal /= 2;
+        }
+
+        /// <summary>
+        /// Unbiased MMD² (Gretton et al. 2012, eq. 3) and 1 - cos(centroid X, centroid Y) when rows order[0..m)
+        /// are the reference and the rest the window.
+        /// </summary>
+        public (double Mmd, double Centroid) Statistics(int[] order, int m)
+        {
+            int total = order.Length;
+            int n = total - m;
+            double kyy = 0, gyy = 0, kernelRows = 0, dotRows = 0, yDiagonal = 0, xDiagonal = 0;
+            for (int a = m; a < total; a++)
+            {
+                int i = order[a];
+                kernelRows += _kernelRows[i];
+                dotRows += _dotRows[i];
+                yDiagonal += _dot[i, i];
+                for (int b = a + 1; b < total; b++)
+                {
+                    int j = order[b];
+                    kyy += _kernel[i, j];
+                    gyy += _dot[i, j];
+                }
+            }
+
+            for (int a = 0; a < m; a++)
+            {
+                xDiagonal += _dot[order[a], order[a]];
+            }
+
+            // Over unordered off-diagonal pairs: rows of Y = 2·YY + XY, and XX + YY + XY = total.
+            double kxy = kernelRows - (2 * kyy);
+            double kxx = _kernelTotal - kyy - kxy;
+            double gxy = dotRows - (2 * gyy);
+            double gxx = _dotTotal - gyy - gxy;
+
+            double mmd = (2 * kxx / (m * (m - 1.0))) + (2 * kyy / (n * (n - 1.0))) - (2 * kxy / ((double)m * n));
+            // Centroids cx = Σx/m, cy = Σy/n: cos = Σ x·y / (|Σx| |Σy|), with |Σx|² = Σ_i x_i·x_i + 2 Σ_{i<j} x_i·x_j.
+            double sumXSquared = xDiagonal + (2 * gxx);
+            double sumYSquared = yDiagonal + (2 * gyy);
+            double denominator = Math.Sqrt(Math.Max(sumXSquared, 0) * Math.Max(sumYSquared, 0));
+            double centroid = denominator > 0 ? 1 - (gxy / denominator) : 0;
+            return (mmd, centroid);
+        }
     }
 }
