@@ -1,3 +1,5 @@
+using DriftWatch.Core.Features;
+
 namespace DriftWatch.Ml;
 
 /// <summary>
@@ -9,8 +11,11 @@ public sealed class DomainClassifierOptions
     /// <summary>Whether the detector runs. Default true.</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Text features it compares, by contract name. Default output.text and input.text.</summary>
-    public IList<string> Features { get; init; } = ["output.text", "input.text"];
+    /// <summary>Whether it compares output.text. Default true.</summary>
+    public bool OutputText { get; set; } = true;
+
+    /// <summary>Whether it compares input.text. Default true.</summary>
+    public bool InputText { get; set; } = true;
 
     /// <summary>Reference texts kept per feature (a seeded reservoir sample of the reference window). Default 250.</summary>
     public int ReferenceSample { get; set; } = 250;
@@ -30,10 +35,13 @@ public sealed class DomainClassifierOptions
     /// <summary>Run on every n-th window of a behaviour, to bound its cost on fast streams. Default 1.</summary>
     public int EveryNthWindow { get; set; } = 1;
 
+    /// <summary>The contract names of the compared features, output first.</summary>
+    internal IReadOnlyList<string> Features =>
+        [.. new[] { (OutputText, FeatureNames.OutputText), (InputText, FeatureNames.InputText) }.Where(f => f.Item1).Select(f => f.Item2)];
+
     internal void Validate()
     {
-        MlDetectionOptions.Require(Features is { Count: > 0 }, "DomainClassifier.Features", Features?.Count, "must name at least one text feature");
-        MlDetectionOptions.Require(Features!.All(f => f is "output.text" or "input.text"), "DomainClassifier.Features", string.Join(",", Features!), "may name only output.text and input.text");
+        MlDetectionOptions.Require(!Enabled || OutputText || InputText, "DomainClassifier.OutputText", OutputText, "or InputText must be true while the classifier is enabled");
         MlDetectionOptions.Require(ReferenceSample is >= 20 and <= 5000, "DomainClassifier.ReferenceSample", ReferenceSample, "must be in [20, 5000]");
         MlDetectionOptions.Require(WindowSample is >= 20 and <= 5000, "DomainClassifier.WindowSample", WindowSample, "must be in [20, 5000]");
         MlDetectionOptions.Require(MinWindowTexts >= 10 && MinWindowTexts <= WindowSample, "DomainClassifier.MinWindowTexts", MinWindowTexts, "must be at least 10 and at most WindowSample");

@@ -20,7 +20,7 @@ public sealed class MlDetectionOptionsTests
         { "RearmAfterQuietWindows", o => o.RearmAfterQuietWindows = 0 },
         { "DomainClassifier.TestFraction", o => o.DomainClassifier.TestFraction = 0.9 },
         { "DomainClassifier.EveryNthWindow", o => o.DomainClassifier.EveryNthWindow = 0 },
-        { "DomainClassifier.Features", o => o.DomainClassifier.Features.Add("decision.outcome") },
+        { "DomainClassifier.OutputText", o => (o.DomainClassifier.OutputText, o.DomainClassifier.InputText) = (false, false) },
         { "DomainClassifier.MinWindowTexts", o => o.DomainClassifier.MinWindowTexts = 500 },
         { "PcaAnomaly.Rank", o => o.PcaAnomaly.Rank = 0 },
         { "PcaAnomaly.ThresholdMargin", o => o.PcaAnomaly.ThresholdMargin = 0.5 },
@@ -41,6 +41,16 @@ public sealed class MlDetectionOptionsTests
 
         Assert.Equal(setting, error.ParamName);
         Assert.Contains("MlDetectionOptions." + setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_DisabledClassifierWithoutFeatures_Passes()
+    {
+        var options = new MlDetectionOptions { DomainClassifier = { Enabled = false, OutputText = false, InputText = false } };
+
+        options.Validate();
+
+        Assert.False(options.DomainClassifier.Enabled);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class MlDriftMonitorTests
         static MlDetectionOptions Options(int every) => new()
         {
             PcaAnomaly = { Enabled = false },
-            DomainClassifier = new DomainClassifierOptions { Features = [FeatureNames.OutputText], EveryNthWindow = every },
+            DomainClassifier = { InputText = false, EveryNthWindow = every },
         };
         using var each = MlDriftMonitor.Create(new DriftMonitorOptions(), Options(1));
         using var third = MlDriftMonitor.Create(new DriftMonitorOptions(), Options(3));

@@ -49,7 +49,7 @@ internal sealed class MlBehaviourState
         if (options.DomainClassifier.Enabled)
         {
             int stream = 1;
-            foreach (string feature in options.DomainClassifier.Features.Distinct(StringComparer.Ordinal))
+            foreach (string feature in options.DomainClassifier.Features)
             {
                 _referenceTexts[feature] = new Reservoir<string>(options.DomainClassifier.ReferenceSample, Seed(stream++));
                 _windowTexts[feature] = new Reservoir<string>(options.DomainClassifier.WindowSample, Seed(stream++));

@@ -16,7 +16,7 @@ internal sealed class MlShared(ITextEmbedder? embedder, double alpha)
 
     public static double AlphaFor(MlDetectionOptions options, int windowSize)
     {
-        int tests = (options.DomainClassifier.Enabled ? options.DomainClassifier.Features.Distinct(StringComparer.Ordinal).Count() : 0)
+        int tests = (options.DomainClassifier.Enabled ? options.DomainClassifier.Features.Count : 0)
             + (options.PcaAnomaly.Enabled ? 1 : 0)
             + (options.Embeddings.Enabled ? 2 : 0);
         return Math.Clamp(windowSize / (Math.Max(tests, 1) * options.TargetEventsBetweenFalseAlarms), 1e-12, 0.25);
