@@ -1,9 +1,10 @@
 using BenchmarkDotNet.Running;
+using DriftWatch.Benchmarks;
 using DriftWatch.Benchmarks.Influx;
 using DriftWatch.Benchmarks.Ingest;
 
 // Harnesses that need a live server, or report figures rather than timings, run by name outside
-// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures`.
+// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu`.
 switch (args)
 {
     case ["ingest", .. var rest]:
@@ -11,7 +12,10 @@ switch (args)
     case ["influx-sink", .. var rest]:
         return await InfluxSinkBenchmark.RunAsync(rest);
     case ["detection-figures", .. var rest]:
-        DriftWatch.Benchmarks.DetectionFigures.Run(Console.Out, rest);
+        DetectionFigures.Run(Console.Out, rest);
+        return 0;
+    case ["ml-cpu", ..]:
+        MlCpuCost.Run();
         return 0;
 }
 
