@@ -24,8 +24,17 @@ public sealed class KllSketch
     private const int MinLevelCapacity = 8;
     private const double CapacityDecay = 2.0 / 3.0;
 
+    // A larger buffer for the unit-weight level only adds accuracy, and compacting it less often makes
+    // adding a value several times cheaper (a compaction sorts and hashes the level).
+    private const int LevelZeroMinCapacity = 64;
+
     // levels[0] holds items of weight 1, levels[h] items of weight 2^h.
     private readonly List<List<double>> _levels = [[]];
+
+    // Capacities depend only on the number of levels, so they are cached until a level is added.
+    private int[] _capacities = [];
+    private int _totalCapacity;
+    private int _retained;
 
     /// <summary>Creates an empty sketch.</summary>
     public KllSketch(int k = DefaultK)
@@ -56,19 +65,7 @@ public sealed class KllSketch
 
     internal static double RankErrorFor(int k) => 2.296 / Math.Pow(k, 0.9723);
 
-    internal int RetainedItems
-    {
-        get
-        {
-            var n = 0;
-            foreach (var level in _levels)
-            {
-                n += level.Count;
-            }
-
-            return n;
-        }
-    }
+    internal int RetainedItems => _retained;
 
     /// <summary>Adds one value; NaN and infinities are ignored because they have no rank.</summary>
     public void Add(double value)
@@ -81,7 +78,11 @@ public sealed class KllSketch
         UpdateMinMax(value, value);
         Count++;
         _levels[0].Add(value);
-        CompressIfNeeded();
+        _retained++;
+        if (_retained > TotalCapacity())
+        {
+            CompressIfNeeded();
+        }
     }
 
     /// <summary>Returns a new sketch holding both inputs. Neither input is modified.</summary>
@@ -183,7 +184,7 @@ public sealed class KllSketch
 
     internal KllSketch Clone()
     {
-        var copy = new KllSketch(K) { Count = Count, Min = Min, Max = Max };
+        var copy = new KllSketch(K) { Count = Count, Min = Min, Max = Max, _retained = _retained };
         copy._levels.Clear();
         foreach (var level in _levels)
         {
@@ -212,6 +213,8 @@ public sealed class KllSketch
             _levels[h].AddRange(other._levels[h]);
         }
 
+        _retained += other._retained;
+
         CompressIfNeeded();
     }
 
@@ -224,6 +227,7 @@ public sealed class KllSketch
         for (var h = 0; h < levels.Count; h++)
         {
             sketch._levels.Add([.. levels[h]]);
+            sketch._retained += levels[h].Length;
             total += levels[h].Length * (1L << h);
         }
 
@@ -248,19 +252,32 @@ public sealed class KllSketch
 
     private int LevelCapacity(int level)
     {
-        var depth = _levels.Count - level - 1;
-        return Math.Max(MinLevelCapacity, (int)Math.Ceiling(K * Math.Pow(CapacityDecay, depth)));
+        RefreshCapacities();
+        return _capacities[level];
     }
 
     private int TotalCapacity()
     {
-        var total = 0;
-        for (var h = 0; h < _levels.Count; h++)
+        RefreshCapacities();
+        return _totalCapacity;
+    }
+
+    private void RefreshCapacities()
+    {
+        if (_capacities.Length == _levels.Count)
         {
-            total += LevelCapacity(h);
+            return;
         }
 
-        return total;
+        // The top level gets k; each level below gets 2/3 of the one above, but never fewer than 8 items.
+        _capacities = new int[_levels.Count];
+        _totalCapacity = 0;
+        for (var h = 0; h < _levels.Count; h++)
+        {
+            var depth = _levels.Count - h - 1;
+            _capacities[h] = Math.Max(h == 0 ? LevelZeroMinCapacity : MinLevelCapacity, (int)Math.Ceiling(K * Math.Pow(CapacityDecay, depth)));
+            _totalCapacity += _capacities[h];
+        }
     }
 
     private void CompressIfNeeded()
@@ -302,6 +319,8 @@ public sealed class KllSketch
         {
             up.Add(level[i]);
         }
+
+        _retained -= level.Count / 2;
 
         level.Clear();
         if (leftover is { } kept)
