@@ -47,7 +47,7 @@ public static class DiffTextRenderer
         }));
 
         var widths = Enumerable.Range(0, header.Length).Select(col => table.Max(row => row[col].Length)).ToArray();
-        var numeric = new[] { true, false, false, true, true, true, true, false, false };
+        var numeric = new[] { false, false, false, true, true, true, true, false, false };
         foreach (var row in table)
         {
             var line = new StringBuilder();

@@ -107,8 +107,10 @@ internal static class FeatureComparer
         var shifts = ReportedQuantiles
             .Select(q => new ValueShift($"p{(q * 100).ToString("0", CultureInfo.InvariantCulture)}", a.Quantile(q), b.Quantile(q)))
             .ToList();
-        var largest = shifts.OrderByDescending(s => Math.Abs(s.Current - s.Reference)).First();
-        var summary = $"{largest.Value} {Number(largest.Reference)} -> {Number(largest.Current)}";
+        // The median leads because people read it first; the tail quantile that moved most follows.
+        var median = shifts[1];
+        var tail = shifts.Where(static s => s.Value != "p50").OrderByDescending(s => Math.Abs(s.Current - s.Reference) / scale).First();
+        var summary = $"p50 {Number(median.Reference)} -> {Number(median.Current)}, {tail.Value} {Number(tail.Reference)} -> {Number(tail.Current)}";
         return new FeatureChange(feature, FeatureKind.Numeric, null, ks, pValue, false, countA, countB, summary, shifts, wasserstein);
     }
 

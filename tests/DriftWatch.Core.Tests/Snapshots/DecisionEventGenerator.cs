@@ -2,15 +2,16 @@ using DriftWatch.Core.Events;
 
 namespace DriftWatch.Core.Tests.Snapshots;
 
-/// <summary>The behaviour changes the generator can inject.</summary>
+/// <summary>The behaviour changes the generator can inject; they combine.</summary>
+[Flags]
 public enum InjectedDrift
 {
-    None,
-    MisroutingHighUrgency,
-    SentimentCollapse,
-    NewReplyVocabulary,
-    LatencyCreep,
-    ConfidenceDrop,
+    None = 0,
+    MisroutingHighUrgency = 1,
+    SentimentCollapse = 2,
+    NewReplyVocabulary = 4,
+    LatencyCreep = 8,
+    ConfidenceDrop = 16,
 }
 
 /// <summary>
@@ -61,18 +62,18 @@ internal sealed class DecisionEventGenerator
     {
         var urgency = Pick(Urgencies, UrgencyWeights);
         var outcomeWeights = urgency == "high"
-            ? _drift == InjectedDrift.MisroutingHighUrgency ? MisroutedHighUrgencyOutcomes : HighUrgencyOutcomes
+            ? _drift.HasFlag(InjectedDrift.MisroutingHighUrgency) ? MisroutedHighUrgencyOutcomes : HighUrgencyOutcomes
             : OtherOutcomes;
         var outcome = Pick(Outcomes, outcomeWeights);
-        var confidence = Math.Clamp(Normal(_drift == InjectedDrift.ConfidenceDrop ? 0.70 : 0.85, 0.06), 0, 1);
-        var sentiment = Math.Clamp(Normal(_drift == InjectedDrift.SentimentCollapse ? -0.35 : 0.30, 0.15), -1, 1);
+        var confidence = Math.Clamp(Normal(_drift.HasFlag(InjectedDrift.ConfidenceDrop) ? 0.70 : 0.85, 0.06), 0, 1);
+        var sentiment = Math.Clamp(Normal(_drift.HasFlag(InjectedDrift.SentimentCollapse) ? -0.35 : 0.30, 0.15), -1, 1);
         var latency = Math.Exp(Normal(Math.Log(520), 0.25));
-        if (_drift == InjectedDrift.LatencyCreep)
+        if (_drift.HasFlag(InjectedDrift.LatencyCreep))
         {
             latency *= 1.15 + 0.6 * progress;
         }
 
-        var replyWords = _drift == InjectedDrift.NewReplyVocabulary ? NewReplyWords : ReplyWords;
+        var replyWords = _drift.HasFlag(InjectedDrift.NewReplyVocabulary) ? NewReplyWords : ReplyWords;
         _sequence++;
         return new DecisionEvent
         {
