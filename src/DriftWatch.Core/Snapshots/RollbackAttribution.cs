@@ -77,7 +77,8 @@ public static class RollbackAttribution
     /// <summary>
     /// Builds a scoped rollback plan from a diff of the last good snapshot (baseline) against the drifted
     /// behaviour (candidate): the significant changes are the drifts (the top <paramref name="maxDrifts"/>), each
-    /// state change keeps its best score over them, and the best keys become the keys to revert.
+    /// state change keeps its best score over them (weighted by each drift's distance relative to the largest),
+    /// and the best keys become the keys to revert.
     /// </summary>
     public static RollbackPlan Plan(
         SnapshotDiff diff,
@@ -93,20 +94,24 @@ public static class RollbackAttribution
         var lastGood = diff.Baseline;
         var lastGoodEnd = lastGood.To ?? DateTimeOffset.MinValue;
         var scope = lastGood.Scope;
-        var drifts = diff.Significant
-            .Take(maxDrifts)
+        var drifted = diff.Significant.Take(maxDrifts).ToList();
+        var drifts = drifted
             .Select(c => new DriftObservation(scope.AgentId, scope.Environment, c.Feature, onset))
             .ToList();
         var changeList = changes.ToList();
 
         var best = new Dictionary<string, RollbackCandidate>(StringComparer.Ordinal);
-        foreach (var drift in drifts)
+        for (var i = 0; i < drifts.Count; i++)
         {
-            foreach (var candidate in Rank(drift, lastGoodEnd, changeList, options))
+            // Lesser drifts are often side effects of the main one (other segments that overlap it), so a
+            // cause is weighed by the size of the drift it would explain.
+            var weight = drifted[i].Distance / drifted[0].Distance;
+            foreach (var candidate in Rank(drifts[i], lastGoodEnd, changeList, options))
             {
-                if (!best.TryGetValue(candidate.Change.EventId, out var known) || candidate.Score > known.Score)
+                var weighted = candidate with { Score = candidate.Score * weight };
+                if (!best.TryGetValue(candidate.Change.EventId, out var known) || weighted.Score > known.Score)
                 {
-                    best[candidate.Change.EventId] = candidate;
+                    best[candidate.Change.EventId] = weighted;
                 }
             }
         }
