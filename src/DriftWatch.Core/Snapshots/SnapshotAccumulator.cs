@@ -18,6 +18,11 @@ internal sealed class SnapshotAccumulator
     private readonly Dictionary<string, KllSketch> _numeric = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TextAccumulator> _text = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _keysPerFamily = new(StringComparer.Ordinal);
+
+    // Feature names like "metrics.latency_ms" are built once per key instead of once per event.
+    private readonly Dictionary<string, string> _inputFeatureNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _labelNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _metricNames = new(StringComparer.Ordinal);
     private DateTimeOffset? _from;
     private DateTimeOffset? _to;
 
@@ -48,7 +53,7 @@ internal sealed class SnapshotAccumulator
         Categorical(FeatureNames.Outcome, family: null)?.Add(e.Outcome);
         foreach (var (key, value) in e.InputFeatures)
         {
-            if (Categorical(FeatureNames.InputFeaturePrefix + key, FeatureNames.InputFeaturePrefix) is { } table)
+            if (Categorical(Name(_inputFeatureNames, FeatureNames.InputFeaturePrefix, key), FeatureNames.InputFeaturePrefix) is { } table)
             {
                 table.Add(value);
                 Segment(key, value).Add(e.Outcome);
@@ -57,7 +62,7 @@ internal sealed class SnapshotAccumulator
 
         foreach (var (key, value) in e.Labels)
         {
-            Categorical(FeatureNames.LabelPrefix + key, FeatureNames.LabelPrefix)?.Add(value);
+            Categorical(Name(_labelNames, FeatureNames.LabelPrefix, key), FeatureNames.LabelPrefix)?.Add(value);
         }
 
         foreach (var call in e.ToolCalls)
@@ -78,7 +83,7 @@ internal sealed class SnapshotAccumulator
 
         foreach (var (key, value) in e.Metrics)
         {
-            Numeric(FeatureNames.MetricPrefix + key, FeatureNames.MetricPrefix)?.Add(value);
+            Numeric(Name(_metricNames, FeatureNames.MetricPrefix, key), FeatureNames.MetricPrefix)?.Add(value);
         }
 
         if (e.InputText is { } inputText)
@@ -235,7 +240,12 @@ internal sealed class SnapshotAccumulator
 
     private CountTable Segment(string inputFeature, string value)
     {
-        var byValue = GetOrAdd(_segments, inputFeature, () => new Dictionary<string, CountTable>(StringComparer.Ordinal));
+        if (!_segments.TryGetValue(inputFeature, out var byValue))
+        {
+            byValue = new Dictionary<string, CountTable>(StringComparer.Ordinal);
+            _segments[inputFeature] = byValue;
+        }
+
         if (!byValue.TryGetValue(value, out var table))
         {
             if (byValue.Count >= 8 * _options.MaxSegmentsPerFeature)
@@ -306,8 +316,27 @@ internal sealed class SnapshotAccumulator
         return string.Empty;
     }
 
-    private TextAccumulator Text(string feature) =>
-        GetOrAdd(_text, feature, () => new TextAccumulator(_options.TextBuckets, _options.TopTerms));
+    private TextAccumulator Text(string feature)
+    {
+        if (!_text.TryGetValue(feature, out var text))
+        {
+            text = new TextAccumulator(_options.TextBuckets, _options.TopTerms);
+            _text[feature] = text;
+        }
+
+        return text;
+    }
+
+    private static string Name(Dictionary<string, string> cache, string prefix, string key)
+    {
+        if (!cache.TryGetValue(key, out var name))
+        {
+            name = prefix + key;
+            cache[key] = name;
+        }
+
+        return name;
+    }
 
     private static TValue GetOrAdd<TValue>(Dictionary<string, TValue> map, string key, Func<TValue> create)
     {
