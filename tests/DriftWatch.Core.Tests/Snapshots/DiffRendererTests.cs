@@ -8,12 +8,12 @@ public sealed partial class DiffRendererTests
 {
     private const InjectedDrift Several = InjectedDrift.MisroutingHighUrgency | InjectedDrift.SentimentCollapse | InjectedDrift.NewReplyVocabulary | InjectedDrift.LatencyCreep;
 
-    internal static SnapshotDiff DriftedDiff()
-    {
-        var baseline = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 10, count: 3_000));
-        var candidate = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 20, count: 3_000, Several, DecisionEventGenerator.Start.AddHours(1)));
-        return SnapshotDiff.Compute(baseline, candidate);
-    }
+    // Snapshots are immutable, so the tests share one diff instead of regenerating the events each time.
+    private static readonly Lazy<SnapshotDiff> Drifted = new(static () => SnapshotDiff.Compute(
+        SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 10, count: 3_000)),
+        SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 20, count: 3_000, Several, DecisionEventGenerator.Start.AddHours(1)))));
+
+    internal static SnapshotDiff DriftedDiff() => Drifted.Value;
 
     [Fact]
     public void RenderText_Diff_ColumnsAlignedAndRanked()

@@ -28,11 +28,11 @@ public sealed class SnapshotBuilderTests
     [Fact]
     public void Merge_TwoHalves_CountsExactAndQuantilesWithinBound()
     {
-        var events = SnapshotTestData.Events(seed: 2, count: 20_000);
+        var events = SnapshotTestData.Events(seed: 2, count: 10_000);
         var whole = SnapshotTestData.Snapshot(events);
         var merged = BehaviourSnapshot.Merge(
-            SnapshotTestData.Snapshot(events.Take(12_345)),
-            SnapshotTestData.Snapshot(events.Skip(12_345)));
+            SnapshotTestData.Snapshot(events.Take(6_789)),
+            SnapshotTestData.Snapshot(events.Skip(6_789)));
 
         Assert.Equal(whole.EventCount, merged.EventCount);
         Assert.Equal(whole.From, merged.From);
@@ -162,11 +162,11 @@ public sealed class SnapshotBuilderTests
     [Fact]
     public void Build_TenTimesMoreEvents_SizeStaysBounded()
     {
-        var small = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 8, count: 10_000)).ToUtf8Json().Length;
-        var large = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 8, count: 100_000)).ToUtf8Json().Length;
+        var small = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 8, count: 4_000)).ToUtf8Json().Length;
+        var large = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 8, count: 40_000)).ToUtf8Json().Length;
 
-        Assert.True(large < 96 * 1024, $"100k events gave {large} bytes");
-        Assert.True(large < 1.5 * small, $"10k events: {small} bytes, 100k events: {large} bytes");
+        Assert.True(large < 96 * 1024, $"40k events gave {large} bytes");
+        Assert.True(large < 1.5 * small, $"4k events: {small} bytes, 40k events: {large} bytes");
     }
 
     [Fact]
