@@ -170,6 +170,31 @@ public sealed class SnapshotBuilderTests
     }
 
     [Fact]
+    public void Build_NoEvents_EmptySnapshotRoundTripsAndDiffsAsUnchanged()
+    {
+        var empty = new SnapshotBuilder(SnapshotTestData.Scope).Build();
+
+        var restored = BehaviourSnapshot.FromJson(empty.ToJson());
+        var diff = SnapshotDiff.Compute(empty, restored);
+
+        Assert.Equal(0, empty.EventCount);
+        Assert.Null(empty.From);
+        Assert.Equal(empty.Id, restored.Id);
+        Assert.Empty(diff.Changes);
+        Assert.False(diff.HasChanges);
+        Assert.Equal(empty.Id, BehaviourSnapshot.Merge(empty, restored).Id);
+    }
+
+    [Fact]
+    public void Merge_WithEmpty_SameIdAsOriginal()
+    {
+        var snapshot = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 9, count: 2_000));
+        var empty = new SnapshotBuilder(SnapshotTestData.Scope).Build();
+
+        Assert.Equal(snapshot.Id, BehaviourSnapshot.Merge(snapshot, empty).Id);
+    }
+
+    [Fact]
     public void Add_EventOfAnotherAgent_ThrowsAndTryAddRefuses()
     {
         var builder = new SnapshotBuilder(SnapshotTestData.Scope);
