@@ -101,7 +101,7 @@ public static class DiffHtmlRenderer
 
     private static void AppendBar(StringBuilder svg, int x, int y, double width, string colour, double value, bool isShare, string side)
     {
-        var text = isShare ? FeatureComparer.Percent(value) : FeatureComparer.Number(value) + "/1k";
+        var text = isShare ? FeatureComparer.Percent(value) : FeatureComparer.Rate(value) + "/1k";
         svg.Append(Invariant($"<rect class=\"bar {side}\" x=\"{x}\" y=\"{y}\" width=\"{Math.Max(width, 0.5):0.#}\" height=\"12\" fill=\"{colour}\"><title>{side}: {E(text)}</title></rect>"));
         svg.Append(Invariant($"<text x=\"{x + Math.Max(width, 0.5) + 4:0.#}\" y=\"{y + 10}\" class=\"value\">{E(text)}</text>\n"));
     }

@@ -133,17 +133,17 @@ internal static class FeatureComparer
 
         var terms = Union(a?.TopTerms.Keys ?? [], b?.TopTerms.Keys ?? []);
         var shifts = terms
-            .Select(t => new ValueShift(t, Rate(a, t), Rate(b, t)))
+            .Select(t => new ValueShift(t, RateOf(a, t), RateOf(b, t)))
             .OrderByDescending(static s => Math.Abs(s.Current - s.Reference))
             .ThenBy(static s => s.Value, StringComparer.Ordinal)
             .Take(options.TopShifts)
             .ToList();
         var summary = shifts.Count == 0
             ? "no data"
-            : $"'{shifts[0].Value}' {Number(shifts[0].Reference)} -> {Number(shifts[0].Current)} per 1k tokens";
+            : $"'{shifts[0].Value}' {Rate(shifts[0].Reference)} -> {Rate(shifts[0].Current)} per 1k tokens";
         return new FeatureChange(feature, FeatureKind.Text, null, distance, p, false, tokensA, tokensB, summary, shifts);
 
-        static double Rate(TextProfile? profile, string term) =>
+        static double RateOf(TextProfile? profile, string term) =>
             profile is null || profile.Tokens == 0 ? 0 : 1000.0 * profile.TopTerms.GetValueOrDefault(term) / profile.Tokens;
     }
 
@@ -205,6 +205,8 @@ internal static class FeatureComparer
 
     internal static string Percent(double share) =>
         (share * 100).ToString(share is > 0 and < 0.1 ? "0.0" : "0", CultureInfo.InvariantCulture) + "%";
+
+    internal static string Rate(double perThousand) => perThousand.ToString("0.#", CultureInfo.InvariantCulture);
 
     internal static string Number(double value) =>
         Math.Abs(value) >= 100 ? value.ToString("0", CultureInfo.InvariantCulture) : value.ToString("0.###", CultureInfo.InvariantCulture);
