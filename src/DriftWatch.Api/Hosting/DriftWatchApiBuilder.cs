@@ -1,0 +1,198 @@
+using Confluent.Kafka;
+using DriftWatch.Api.Audit;
+using DriftWatch.Api.Metrics;
+using DriftWatch.Api.Rollback;
+using DriftWatch.Api.Security;
+using DriftWatch.Api.Webhooks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DriftWatch.Api.Hosting;
+
+/// <summary>
+/// Builds the DriftWatch HTTP API: a Kestrel app serving the alert webhooks, <c>/healthz</c>, <c>/readyz</c>,
+/// <c>/metrics</c> and <c>/api/audit</c>.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var api = new DriftWatchApiBuilder(options).UseMetrics(metrics).UseBaselineCatalog(catalog).Build();
+/// await api.StartAsync(cancellationToken);
+/// </code>
+/// </example>
+public sealed class DriftWatchApiBuilder
+{
+    private readonly DriftWatchApiOptions _options;
+    private DriftMetrics? _metrics;
+    private IBaselineCatalog? _catalog;
+    private IRollbackExecutor? _executor;
+    private TimeProvider _time = TimeProvider.System;
+    private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
+    private Action<ProducerConfig>? _configureProducer;
+
+    /// <summary>Starts a builder over validated-at-build options.</summary>
+    public DriftWatchApiBuilder(DriftWatchApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+    }
+
+    /// <summary>The registry <c>/metrics</c> exposes; the stream records into the same instance. Default: a new one.</summary>
+    public DriftWatchApiBuilder UseMetrics(DriftMetrics metrics)
+    {
+        _metrics = metrics ?? throw new ArgumentNullException(nameof(metrics));
+        return this;
+    }
+
+    /// <summary>Where rollback plans find the last good baseline. Default: an empty <see cref="InMemoryBaselineCatalog"/>.</summary>
+    public DriftWatchApiBuilder UseBaselineCatalog(IBaselineCatalog catalog)
+    {
+        _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        return this;
+    }
+
+    /// <summary>
+    /// Replaces the delivery of rollback commands. Default: the Kafka control topic (when
+    /// <see cref="RollbackOptions.KafkaBootstrapServers"/> is set) and the agent's runtime URL (when configured).
+    /// </summary>
+    public DriftWatchApiBuilder UseExecutor(IRollbackExecutor executor)
+    {
+        _executor = executor ?? throw new ArgumentNullException(nameof(executor));
+        return this;
+    }
+
+    /// <summary>Clock for audit times, signature timestamps and retry delays. Default: the system clock.</summary>
+    public DriftWatchApiBuilder UseTimeProvider(TimeProvider time)
+    {
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        return this;
+    }
+
+    /// <summary>Logging. Default: none.</summary>
+    public DriftWatchApiBuilder UseLoggerFactory(ILoggerFactory loggerFactory)
+    {
+        _loggerFactory = loggerFactory ?? throw new ArgumentNullException(nameof(loggerFactory));
+        return this;
+    }
+
+    /// <summary>Extra producer settings (e.g. SASL) for the control and audit topics.</summary>
+    public DriftWatchApiBuilder ConfigureKafkaProducer(Action<ProducerConfig> configure)
+    {
+        _configureProducer = configure ?? throw new ArgumentNullException(nameof(configure));
+        return this;
+    }
+
+    /// <summary>Validates the options, opens the audit file and builds the (not yet started) host.</summary>
+    /// <exception cref="InvalidOperationException">A setting is invalid; the message names it.</exception>
+    public DriftWatchApiHost Build()
+    {
+        var errors = _options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid DriftWatch API settings: " + string.Join(" ", errors));
+        }
+
+        var rollback = _options.Rollback;
+        var metrics = _metrics ?? new DriftMetrics();
+        var catalog = _catalog ?? new InMemoryBaselineCatalog();
+        var logger = _loggerFactory.CreateLogger("DriftWatch.Api");
+
+        IProducer<string, byte[]>? producer = null;
+        if (rollback.KafkaEnabled)
+        {
+            var config = new ProducerConfig
+            {
+                BootstrapServers = rollback.KafkaBootstrapServers,
+                ClientId = "driftwatch-api",
+                EnableIdempotence = true,
+                Acks = Acks.All,
+                // librdkafka gives up on a message when an attempt does, so a retried command is not also
+                // still queued from the attempt before.
+                MessageTimeoutMs = (int)Math.Min(int.MaxValue, rollback.AttemptTimeout.TotalMilliseconds),
+            };
+            _configureProducer?.Invoke(config);
+            producer = new ProducerBuilder<string, byte[]>(config).Build();
+        }
+
+        var sinks = new List<IAuditSink>();
+        if (producer is not null && !string.IsNullOrWhiteSpace(rollback.AuditTopic))
+        {
+            sinks.Add(new KafkaAuditSink(producer, rollback.AuditTopic, _loggerFactory.CreateLogger("DriftWatch.Api.Audit")));
+        }
+
+        var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
+        var executor = _executor ?? new CompositeRollbackExecutor(
+            producer is null ? null : new KafkaControlExecutor(producer, rollback, _time),
+            new HttpRuntimeExecutor(http, rollback, _time));
+
+        var audit = AuditLog.Open(rollback.AuditFilePath, sinks, _loggerFactory.CreateLogger("DriftWatch.Api.Audit"));
+        var coordinator = new RollbackCoordinator(
+            rollback,
+            new RollbackPlanner(catalog, _time),
+            executor,
+            audit,
+            metrics,
+            _time,
+            _loggerFactory.CreateLogger("DriftWatch.Api.Rollback"));
+        var webhook = new WebhookEndpoint(
+            _options,
+            new WebhookAuthenticator(_options, _time),
+            coordinator,
+            metrics,
+            _loggerFactory.CreateLogger("DriftWatch.Api.Webhooks"));
+
+        var app = BuildApp(webhook, metrics, audit, out var readiness);
+        return new DriftWatchApiHost(app, readiness, coordinator, audit, metrics, producer, http, logger);
+    }
+
+    private WebApplication BuildApp(WebhookEndpoint webhook, DriftMetrics metrics, AuditLog audit, out Readiness readiness)
+    {
+        // The empty builder reads no environment variables or appsettings: the options are the only configuration.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "DriftWatch.Api" });
+        builder.WebHost.UseKestrelCore().UseUrls(_options.Url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = _options.MaxRequestBodyBytes;
+        });
+        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddRoutingCore();
+
+        var app = builder.Build();
+        var ready = new Readiness();
+        readiness = ready;
+        var pageSize = _options.AuditPageSize;
+
+        app.MapPost("/webhooks/grafana", context => webhook.HandleAsync(context, AlertSource.Grafana));
+        app.MapPost("/webhooks/alertmanager", context => webhook.HandleAsync(context, AlertSource.Alertmanager));
+        app.MapGet("/healthz", static context => context.Response.WriteAsync("ok\n", context.RequestAborted));
+        app.MapGet("/readyz", context =>
+        {
+            context.Response.StatusCode = ready.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            return context.Response.WriteAsync(ready.IsReady ? "ready\n" : "starting\n", context.RequestAborted);
+        });
+        app.MapGet("/metrics", context =>
+        {
+            context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+            return context.Response.WriteAsync(metrics.ToPrometheusText(), context.RequestAborted);
+        });
+        app.MapGet("/api/audit", context => AuditEndpoint.HandleAsync(context, audit.Path, pageSize));
+        return app;
+    }
+}
+
+/// <summary>Set once the dedupe keys are loaded and the server listens.</summary>
+internal sealed class Readiness
+{
+    private volatile bool _ready;
+
+    public bool IsReady => _ready;
+
+    public void MarkReady() => _ready = true;
+
+    public void MarkStopping() => _ready = false;
+}

@@ -1,0 +1,79 @@
+namespace DriftWatch.Api.Hosting;
+
+/// <summary>Settings of the DriftWatch HTTP API (section <c>DriftWatch:Api</c> by convention).</summary>
+public sealed class DriftWatchApiOptions
+{
+    /// <summary>Address Kestrel listens on. Default <c>http://127.0.0.1:9464</c>; port 0 picks a free port.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:9464";
+
+    /// <summary>Largest request body accepted; larger ones get 413. Default 256 KiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Shared secret of Grafana's webhook HMAC signature (HMAC-SHA256, hex). When set, Grafana
+    /// notifications must carry a valid signature unless they present <see cref="BearerToken"/>.
+    /// </summary>
+    public string? GrafanaHmacSecret { get; set; }
+
+    /// <summary>Header carrying Grafana's signature. Default <c>X-Grafana-Alerting-Signature</c> (Grafana's default).</summary>
+    public string GrafanaSignatureHeader { get; set; } = "X-Grafana-Alerting-Signature";
+
+    /// <summary>
+    /// Header carrying the Unix timestamp Grafana signed with (<c>timestamp:body</c>), as configured in the
+    /// contact point. Null (default) when the contact point signs the body alone.
+    /// </summary>
+    public string? GrafanaTimestampHeader { get; set; }
+
+    /// <summary>How far a signed timestamp may be from now before the request is refused. Default 5 minutes.</summary>
+    public TimeSpan GrafanaTimestampTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Token expected as <c>Authorization: Bearer ...</c> (Alertmanager's <c>http_config.authorization</c>,
+    /// or Grafana's authorization header). Required for the Alertmanager webhook.
+    /// </summary>
+    public string? BearerToken { get; set; }
+
+    /// <summary>Default number of records <c>GET /api/audit</c> returns. Default 200.</summary>
+    public int AuditPageSize { get; set; } = 200;
+
+    /// <summary>What happens when an alert arrives.</summary>
+    public RollbackOptions Rollback { get; set; } = new();
+
+    /// <summary>Checks every setting and returns one message per problem, naming the setting.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"DriftWatch:Api:Url must be an absolute http(s) URL, got '{Url}'.");
+        }
+
+        if (MaxRequestBodyBytes < 1024)
+        {
+            errors.Add("DriftWatch:Api:MaxRequestBodyBytes must be at least 1024.");
+        }
+
+        if (string.IsNullOrEmpty(GrafanaHmacSecret) && string.IsNullOrEmpty(BearerToken))
+        {
+            errors.Add("DriftWatch:Api: set GrafanaHmacSecret or BearerToken; webhooks are never accepted unauthenticated.");
+        }
+
+        if (string.IsNullOrWhiteSpace(GrafanaSignatureHeader))
+        {
+            errors.Add("DriftWatch:Api:GrafanaSignatureHeader must not be empty.");
+        }
+
+        if (GrafanaTimestampTolerance <= TimeSpan.Zero)
+        {
+            errors.Add("DriftWatch:Api:GrafanaTimestampTolerance must be positive.");
+        }
+
+        if (AuditPageSize < 1)
+        {
+            errors.Add("DriftWatch:Api:AuditPageSize must be at least 1.");
+        }
+
+        errors.AddRange(Rollback.Validate());
+        return errors;
+    }
+}

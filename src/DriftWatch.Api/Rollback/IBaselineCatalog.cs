@@ -1,0 +1,34 @@
+namespace DriftWatch.Api.Rollback;
+
+/// <summary>The last good behaviour of an agent: the versions it ran while its behaviour was the reference.</summary>
+/// <param name="AgentVersion">The <c>agent_version</c> seen then, if the agent reports one.</param>
+/// <param name="StateVersion">The <c>state_version</c> seen then, if the agent reports one.</param>
+/// <param name="LastSeen">Event time at which this baseline was last observed.</param>
+/// <param name="SnapshotId">The pinned snapshot this baseline comes from, when snapshots exist.</param>
+public sealed record RollbackBaseline(string? AgentVersion, string? StateVersion, DateTimeOffset LastSeen, string? SnapshotId = null);
+
+/// <summary>
+/// Where rollback finds the last good behaviour of an agent and the state changes made since. The stream
+/// implements it from its reference windows and snapshots; <see cref="InMemoryBaselineCatalog"/> records it
+/// from the events it is shown.
+/// </summary>
+public interface IBaselineCatalog
+{
+    /// <summary>The last good baseline of an agent before a drift began, or null when none is known.</summary>
+    ValueTask<RollbackBaseline?> FindLastGoodAsync(
+        string agentId,
+        string environment,
+        DateTimeOffset driftOnset,
+        CancellationToken cancellationToken);
+
+    /// <summary>
+    /// State keys changed after <paramref name="baseline"/> that apply to <paramref name="segment"/> (a change
+    /// without a segment applies to all traffic). Empty when nothing is known, which reverts the whole state.
+    /// </summary>
+    ValueTask<IReadOnlyList<string>> FindChangedStateKeysAsync(
+        string agentId,
+        string environment,
+        RollbackBaseline baseline,
+        IReadOnlyDictionary<string, string> segment,
+        CancellationToken cancellationToken);
+}

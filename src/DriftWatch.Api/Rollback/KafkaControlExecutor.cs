@@ -1,0 +1,62 @@
+using Confluent.Kafka;
+using DriftWatch.Api.Hosting;
+
+namespace DriftWatch.Api.Rollback;
+
+/// <summary>
+/// Publishes the command on the control topic, keyed by agent id so one agent's commands stay in order.
+/// The producer is idempotent (acks=all), so librdkafka's own retries never duplicate a command; our
+/// retries on top are covered by the stable command_id, which runtimes deduplicate on.
+/// </summary>
+internal sealed class KafkaControlExecutor : IRollbackExecutor
+{
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly RollbackOptions _options;
+    private readonly TimeProvider _time;
+
+    public KafkaControlExecutor(IProducer<string, byte[]> producer, RollbackOptions options, TimeProvider time)
+    {
+        _producer = producer;
+        _options = options;
+        _time = time;
+    }
+
+    public async Task<RollbackDelivery> ExecuteAsync(RollbackCommand command, CancellationToken cancellationToken)
+    {
+        var message = new Message<string, byte[]>
+        {
+            Key = command.AgentId,
+            Value = RollbackJson.Serialize(command),
+            Headers = new Headers { { "schema", System.Text.Encoding.UTF8.GetBytes(RollbackCommand.SchemaId) } },
+        };
+
+        var (ok, detail, attempts) = await Backoff.RunAsync(
+            ct => AttemptAsync(message, ct),
+            _options.MaxAttempts,
+            _options.InitialBackoff,
+            _options.MaxBackoff,
+            _time,
+            cancellationToken);
+        return new RollbackDelivery(ok, $"kafka {_options.ControlTopic}: {detail} after {attempts} attempt(s)");
+    }
+
+    private async Task<AttemptResult> AttemptAsync(Message<string, byte[]> message, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.AttemptTimeout);
+        try
+        {
+            var result = await _producer.ProduceAsync(_options.ControlTopic, message, timeout.Token);
+            return new AttemptResult(AttemptOutcome.Succeeded, $"partition {result.Partition.Value} offset {result.Offset.Value}");
+        }
+        catch (ProduceException<string, byte[]> ex)
+        {
+            var permanent = ex.Error.IsFatal || ex.Error.Code is ErrorCode.MsgSizeTooLarge or ErrorCode.TopicAuthorizationFailed;
+            return new AttemptResult(permanent ? AttemptOutcome.Permanent : AttemptOutcome.Transient, ex.Error.Code.ToString());
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptResult(AttemptOutcome.Transient, "timeout");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+using DriftWatch.Kafka.Consuming;
+using DriftWatch.Service.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace DriftWatch.Cli.Hosting;
+
+/// <summary>
+/// Every setting of a DriftWatch process, read in this order (later wins): built-in defaults, the JSON
+/// file given with --config (or ./driftwatch.json when present), DRIFTWATCH_* environment variables
+/// (sections separated by a double underscore, e.g. DRIFTWATCH_Kafka__GroupId), then command-line flags.
+/// </summary>
+internal sealed class DriftWatchSettings
+{
+    internal const string EnvironmentPrefix = "DRIFTWATCH_";
+    internal const string BootstrapServersVariable = "DRIFTWATCH_BOOTSTRAP_SERVERS";
+    internal const string DefaultConfigFile = "driftwatch.json";
+
+    private DriftWatchSettings(IConfiguration configuration)
+    {
+        Configuration = configuration;
+    }
+
+    internal IConfiguration Configuration { get; }
+
+    internal KafkaConsumerOptions Kafka { get; } = new();
+
+    internal PipelineOptions Pipeline { get; } = new();
+
+    internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
+
+    internal static DriftWatchSettings Load(string? configPath)
+    {
+        var builder = new ConfigurationBuilder();
+        if (configPath is not null)
+        {
+            if (!File.Exists(configPath))
+            {
+                throw new FileNotFoundException($"Configuration file '{configPath}' does not exist.", configPath);
+            }
+
+            builder.AddJsonFile(Path.GetFullPath(configPath), optional: false);
+        }
+        else if (File.Exists(DefaultConfigFile))
+        {
+            builder.AddJsonFile(Path.GetFullPath(DefaultConfigFile), optional: true);
+        }
+
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        var configuration = builder.Build();
+        var settings = new DriftWatchSettings(configuration);
+
+        var kafka = configuration.GetSection("Kafka");
+        kafka.Bind(settings.Kafka, o => o.ErrorOnUnknownConfiguration = false);
+        var topics = kafka.GetSection("Topics");
+        if (topics.Exists())
+        {
+            settings.Kafka.Topics.Clear();
+            var list = topics.Value is { } single
+                ? single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : topics.GetChildren().Select(c => c.Value ?? string.Empty);
+            foreach (var topic in list)
+            {
+                settings.Kafka.Topics.Add(topic);
+            }
+        }
+
+        foreach (var entry in kafka.GetSection("Extra").GetChildren())
+        {
+            settings.Kafka.Extra[entry.Key] = entry.Value ?? string.Empty;
+        }
+
+        if (Environment.GetEnvironmentVariable(BootstrapServersVariable) is { Length: > 0 } servers)
+        {
+            settings.Kafka.BootstrapServers = servers;
+        }
+
+        configuration.GetSection("Pipeline").Bind(settings.Pipeline);
+        if (configuration["Logging:Level"] is { Length: > 0 } level)
+        {
+            settings.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true);
+        }
+
+        return settings;
+    }
+
+    internal void OverrideLogLevel(string? level)
+    {
+        if (!string.IsNullOrEmpty(level))
+        {
+            LogLevel = Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed)
+                ? parsed
+                : throw new ArgumentException($"--log-level must be one of {string.Join(", ", Enum.GetNames<LogLevel>())}, got '{level}'.");
+        }
+    }
+}

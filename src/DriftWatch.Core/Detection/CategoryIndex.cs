@@ -1,0 +1,39 @@
+namespace DriftWatch.Core.Detection;
+
+/// <summary>
+/// Maps category labels to dense indices in first-seen order (deterministic for a given event order),
+/// up to a cap; later labels share the last index, "(other)", so state stays bounded.
+/// </summary>
+internal sealed class CategoryIndex(int capacity)
+{
+    public const string OtherLabel = "(other)";
+
+    private readonly Dictionary<string, int> _indices = new(StringComparer.Ordinal);
+    private readonly List<string> _labels = [];
+
+    /// <summary>Index of the "(other)" bucket; also the largest index handed out.</summary>
+    public int OtherIndex => capacity;
+
+    /// <summary>Slots a count array needs to hold every index handed out so far.</summary>
+    public int Slots => _labels.Count == capacity ? capacity + 1 : _labels.Count;
+
+    public int IndexOf(string label)
+    {
+        if (_indices.TryGetValue(label, out int index))
+        {
+            return index;
+        }
+
+        if (_labels.Count >= capacity || label == OtherLabel)
+        {
+            return capacity;
+        }
+
+        index = _labels.Count;
+        _labels.Add(label);
+        _indices.Add(label, index);
+        return index;
+    }
+
+    public string LabelOf(int index) => index < _labels.Count ? _labels[index] : OtherLabel;
+}

@@ -1,0 +1,309 @@
+using System.Buffers;
+using System.Globalization;
+using DriftWatch.Core.Features;
+using DriftWatch.Core.Statistics;
+
+namespace DriftWatch.Core.Detection;
+
+/// <summary>
+/// A feature compared as counts over categories: a categorical feature, a conditional outcome feature
+/// (which shares the outcome's category index), or a text sketch (fixed hashed buckets). Tested with a
+/// pooled chi-square test; effect size is the Jensen-Shannon distance.
+/// </summary>
+internal sealed class CountTracker : FeatureTracker
+{
+    // Cells whose expected current count is below this are pooled, which keeps the chi-square
+    // approximation honest in the far tail the false-alarm budget asks for.
+    private const double MinExpected = 5;
+    private const int RecentTexts = 8;
+    private const int MaxRememberedTextLength = 4000;
+
+    private readonly CategoryIndex? _index;
+    private double[] _reference;
+    private double[] _current;
+    private double _referenceTotal;
+    private double _currentTotal;
+    private double _referenceEvents;
+    private long _currentEvents;
+    private readonly string?[]? _recentCurrent;
+    private readonly string?[]? _recentReference;
+    private int _recentPosition;
+
+    private CountTracker(string name, FeatureKind kind, CategoryIndex? index, int slots)
+        : base(name, kind)
+    {
+        _index = index;
+        _reference = new double[slots];
+        _current = new double[slots];
+        if (kind == FeatureKind.Text)
+        {
+            _recentCurrent = new string?[RecentTexts];
+            _recentReference = new string?[RecentTexts];
+        }
+    }
+
+    public static CountTracker Categorical(string name, FeatureKind kind, CategoryIndex index) =>
+        new(name, kind, index, 4);
+
+    public static CountTracker Text(string name, int buckets) => new(name, FeatureKind.Text, null, buckets);
+
+    public override long CurrentEvents => _currentEvents;
+
+    public override double ReferenceEvents => _referenceEvents;
+
+    public CategoryIndex? Index => _index;
+
+    public void Add(int category, DateTimeOffset at)
+    {
+        if (category >= _current.Length)
+        {
+            Grow(category + 1);
+        }
+
+        _current[category] += 1;
+        _currentTotal += 1;
+        _currentEvents++;
+        Touch(at);
+    }
+
+    public void AddText(string text, DateTimeOffset at)
+    {
+        _currentTotal += TextSketch.Accumulate(text, _current);
+        _currentEvents++;
+        Touch(at);
+        if (text.Length <= MaxRememberedTextLength)
+        {
+            _recentCurrent![_recentPosition] = text;
+            _recentPosition = (_recentPosition + 1) % RecentTexts;
+        }
+    }
+
+    public override void AbsorbReferenceBlock(DetectionContext context)
+    {
+        int minimum = context.Options.MinWindowObservations;
+        if (_referenceEvents >= minimum && _currentEvents >= minimum)
+        {
+            var chi = PooledChiSquare();
+            if (chi.DegreesOfFreedom > 0)
+            {
+                AddCalibration(chi.Statistic, chi.DegreesOfFreedom);
+            }
+        }
+
+        for (int i = 0; i < _current.Length; i++)
+        {
+            _reference[i] += _current[i];
+        }
+
+        _referenceTotal += _currentTotal;
+        _referenceEvents += _currentEvents;
+        ResetCurrent();
+        ClearCurrentStart();
+    }
+
+    public override void FinishReference(DetectionContext context)
+    {
+        if (_recentCurrent is not null)
+        {
+            Array.Copy(_recentCurrent, _recentReference!, RecentTexts);
+        }
+    }
+
+    /// <summary>Replaces the reference with externally supplied counts (a pinned snapshot).</summary>
+    public void SetReference(IReadOnlyList<double> counts, double events)
+    {
+        if (counts.Count > _reference.Length)
+        {
+            Grow(counts.Count);
+        }
+
+        Array.Clear(_reference);
+        _referenceTotal = 0;
+        for (int i = 0; i < counts.Count; i++)
+        {
+            _reference[i] = counts[i];
+            _referenceTotal += counts[i];
+        }
+
+        _referenceEvents = events;
+    }
+
+    /// <summary>The reference counts, aligned with the category index (or the text buckets).</summary>
+    public IReadOnlyList<double> ReferenceCounts() => _reference.AsSpan(0, Slots).ToArray();
+
+    protected override WindowTest Test(DetectionContext context, DetectionContext.Budget budget)
+    {
+        var chi = PooledChiSquare();
+        int slots = Slots;
+        double js = CategoricalTests.JensenShannonDistance(_reference.AsSpan(0, slots), _current.AsSpan(0, slots));
+        if (chi.DegreesOfFreedom <= 0)
+        {
+            return new WindowTest(DetectorNames.ChiSquare, 0, double.MaxValue, 1, DetectorNames.JensenShannon, js, context.Options.MinJensenShannonEffect);
+        }
+
+        double dispersion = Dispersion;
+        double threshold = dispersion * context.ChiSquareThreshold(budget, (int)chi.DegreesOfFreedom);
+        double p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / dispersion, chi.DegreesOfFreedom);
+        return new WindowTest(DetectorNames.ChiSquare, chi.Statistic, threshold, p, DetectorNames.JensenShannon, js, context.Options.MinJensenShannonEffect);
+    }
+
+    protected override IReadOnlyList<ValueShift> TopShifts(int count)
+    {
+        int slots = Slots;
+        var moves = new List<(int Slot, double Reference, double Current)>(slots);
+        for (int i = 0; i < slots; i++)
+        {
+            double r = _referenceTotal > 0 ? _reference[i] / _referenceTotal : 0;
+            double c = _currentTotal > 0 ? _current[i] / _currentTotal : 0;
+            if (r > 0 || c > 0)
+            {
+                moves.Add((i, r, c));
+            }
+        }
+
+        return moves
+            .OrderByDescending(m => Math.Abs(m.Current - m.Reference))
+            .ThenBy(m => m.Slot)
+            .Take(count)
+            .Select(m => new ValueShift(Label(m.Slot, m.Current > m.Reference), m.Reference, m.Current))
+            .ToList();
+    }
+
+    protected override string Describe(ValueShift shift) =>
+        string.Create(CultureInfo.InvariantCulture, $"{shift.Value} {Percent(shift.Reference)} -> {Percent(shift.Current)}");
+
+    protected override void BlendIntoReference()
+    {
+        double keep = _referenceEvents > 0 ? Math.Max(0, 1 - (_currentEvents / _referenceEvents)) : 0;
+        for (int i = 0; i < _current.Length; i++)
+        {
+            _reference[i] = (_reference[i] * keep) + _current[i];
+        }
+
+        _referenceTotal = (_referenceTotal * keep) + _currentTotal;
+        _referenceEvents = (_referenceEvents * keep) + _currentEvents;
+    }
+
+    protected override void ResetCurrent()
+    {
+        Array.Clear(_current);
+        _currentTotal = 0;
+        _currentEvents = 0;
+    }
+
+    private int Slots => _index is null ? _current.Length : Math.Min(_current.Length, _index.Slots);
+
+    private TestResult PooledChiSquare()
+    {
+        int slots = Slots;
+        double[] pr = ArrayPool<double>.Shared.Rent(slots + 1);
+        double[] pc = ArrayPool<double>.Shared.Rent(slots + 1);
+        try
+        {
+            int cells = 0;
+            double sparseR = 0;
+            double sparseC = 0;
+            double ratio = _referenceTotal > 0 ? _currentTotal / _referenceTotal : 0;
+            for (int i = 0; i < slots; i++)
+            {
+                double r = _reference[i];
+                double c = _current[i];
+                if (r + c <= 0)
+                {
+                    continue;
+                }
+
+                if (r * ratio < MinExpected)
+                {
+                    sparseR += r;
+                    sparseC += c;
+                }
+                else
+                {
+                    pr[cells] = r;
+                    pc[cells] = c;
+                    cells++;
+                }
+            }
+
+            if (sparseR + sparseC > 0)
+            {
+                if (sparseR * ratio >= MinExpected || cells == 0)
+                {
+                    pr[cells] = sparseR;
+                    pc[cells] = sparseC;
+                    cells++;
+                }
+                else
+                {
+                    // Too sparse to stand alone: fold into the smallest regular cell.
+                    int smallest = 0;
+                    for (int j = 1; j < cells; j++)
+                    {
+                        if (pr[j] < pr[smallest])
+                        {
+                            smallest = j;
+                        }
+                    }
+
+                    pr[smallest] += sparseR;
+                    pc[smallest] += sparseC;
+                }
+            }
+
+            return cells < 2 ? new TestResult(0, 0, 1) : CategoricalTests.ChiSquare(pr.AsSpan(0, cells), pc.AsSpan(0, cells));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(pr);
+            ArrayPool<double>.Shared.Return(pc);
+        }
+    }
+
+    private string Label(int slot, bool increased)
+    {
+        if (_index is not null)
+        {
+            return _index.LabelOf(slot);
+        }
+
+        // Name a text bucket by the n-grams that land in it in recent texts of the side it grew on.
+        var texts = increased ? _recentCurrent! : _recentReference!;
+        var names = new List<string>();
+        foreach (string? text in texts)
+        {
+            if (text is null)
+            {
+                continue;
+            }
+
+            foreach (var (ngram, bucket) in TextSketch.Ngrams(text, _current.Length))
+            {
+                if (bucket == slot && !names.Contains(ngram) && names.Count < 2)
+                {
+                    names.Add(ngram);
+                }
+            }
+        }
+
+        return names.Count > 0
+            ? "\"" + string.Join("\" / \"", names) + "\""
+            : string.Create(CultureInfo.InvariantCulture, $"n-gram bucket {slot}");
+    }
+
+    private void Grow(int needed)
+    {
+        int size = Math.Max(needed, _current.Length * 2);
+        if (_index is not null)
+        {
+            size = Math.Min(size, _index.OtherIndex + 1);
+            size = Math.Max(size, needed);
+        }
+
+        Array.Resize(ref _current, size);
+        Array.Resize(ref _reference, size);
+    }
+
+    private static string Percent(double share) =>
+        (share * 100).ToString(share < 0.1 ? "0.#" : "0", CultureInfo.InvariantCulture) + "%";
+}

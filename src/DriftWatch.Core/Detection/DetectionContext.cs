@@ -1,0 +1,58 @@
+using DriftWatch.Core.Statistics;
+
+namespace DriftWatch.Core.Detection;
+
+/// <summary>
+/// Settings and thresholds shared by every behaviour of one monitor. False-alarm control: a behaviour
+/// testing F features over windows of W events must average TargetEventsBetweenFalseAlarms events
+/// between false alarms, so each feature gets 1/F of that budget (Bonferroni), split evenly between its
+/// single-window test (per-window level α = W / (2·F·target)) and its CUSUM (in-control run length of
+/// 2·F·target / W windows). Thresholds depend only on F and degrees of freedom, so they are cached here.
+/// </summary>
+internal sealed class DetectionContext
+{
+    private readonly Dictionary<long, double> _chiSquare = [];
+    private readonly Dictionary<int, Budget> _budgets = [];
+
+    public DetectionContext(DriftMonitorOptions options)
+    {
+        Options = options;
+    }
+
+    public DriftMonitorOptions Options { get; }
+
+    public Budget BudgetFor(int featureCount)
+    {
+        featureCount = Math.Max(featureCount, 1);
+        if (!_budgets.TryGetValue(featureCount, out var budget))
+        {
+            double windows = Options.TargetEventsBetweenFalseAlarms / Options.CurrentWindowSize;
+            double alpha = Math.Clamp(1 / (2 * featureCount * windows), 1e-12, 0.25);
+            double runLength = 2 * featureCount * windows;
+            budget = new Budget(
+                featureCount,
+                alpha,
+                SpecialFunctions.KolmogorovInverseSurvival(alpha),
+                Cusum.ThresholdForRunLength(runLength, Options.CusumDrift));
+            _budgets.Add(featureCount, budget);
+        }
+
+        return budget;
+    }
+
+    /// <summary>chi2.isf(α, df) for the budget's α.</summary>
+    public double ChiSquareThreshold(Budget budget, int degreesOfFreedom)
+    {
+        long key = ((long)budget.FeatureCount << 32) | (uint)degreesOfFreedom;
+        if (!_chiSquare.TryGetValue(key, out double threshold))
+        {
+            threshold = SpecialFunctions.ChiSquareInverseSurvival(budget.Alpha, degreesOfFreedom);
+            _chiSquare.Add(key, threshold);
+        }
+
+        return threshold;
+    }
+
+    /// <summary>Per-feature false-alarm allowances for a behaviour testing <see cref="FeatureCount"/> features.</summary>
+    internal sealed record Budget(int FeatureCount, double Alpha, double KolmogorovThreshold, double CusumThreshold);
+}

@@ -1,0 +1,258 @@
+using System.Globalization;
+using DriftWatch.Core.Features;
+using DriftWatch.Core.Statistics;
+
+namespace DriftWatch.Core.Detection;
+
+/// <summary>
+/// A real-valued feature. While the reference fills, its values are kept (at most ReferenceSize); once
+/// armed, the reference is a fixed quantile summary and the current window a fixed buffer (a seeded
+/// reservoir sample when a time window holds more events), so memory stays flat. Tested with the
+/// two-sample KS statistic; effect size is Wasserstein-1 over the reference IQR.
+/// </summary>
+internal sealed class NumericTracker : FeatureTracker
+{
+    // E[sqrt(n)·D] under the null in the limit: sqrt(pi/2)·ln 2, the mean of the Kolmogorov law.
+    private const double KolmogorovMean = 0.86873116063615915;
+
+    private readonly int _points;
+    private double[] _window;
+    private int _count;
+    private long _seen;
+    private ulong _random = 0x9E3779B97F4A7C15;
+    private List<double>? _referenceValues = [];
+    private double[]? _summary;
+    private double _referenceEvents;
+    private double _referenceMean;
+    private double _scale = 1;
+
+    public NumericTracker(string name, int windowCapacity, int summaryPoints)
+        : base(name, FeatureKind.Numeric)
+    {
+        _window = new double[Math.Min(windowCapacity, 64)];
+        WindowCapacity = windowCapacity;
+        _points = summaryPoints;
+    }
+
+    public int WindowCapacity { get; }
+
+    public override long CurrentEvents => _seen;
+
+    public override double ReferenceEvents => _referenceEvents;
+
+    /// <summary>Sum and count of the values of the behaviour's current window, for window summaries.</summary>
+    public double SummarySum { get; set; }
+
+    public long SummaryCount { get; set; }
+
+    public void Add(double value, DateTimeOffset at)
+    {
+        SummarySum += value;
+        SummaryCount++;
+        _seen++;
+        Touch(at);
+        if (_count < WindowCapacity)
+        {
+            if (_count == _window.Length)
+            {
+                Array.Resize(ref _window, Math.Min(WindowCapacity, _window.Length * 2));
+            }
+
+            _window[_count++] = value;
+            return;
+        }
+
+        // Reservoir sampling keeps a uniform sample of an oversized (time-closed) window.
+        long slot = (long)(NextRandom() % (ulong)_seen);
+        if (slot < WindowCapacity)
+        {
+            _window[slot] = value;
+        }
+    }
+
+    public override void AbsorbReferenceBlock(DetectionContext context)
+    {
+        var values = _referenceValues!;
+        int minimum = context.Options.MinWindowObservations;
+        if (values.Count >= minimum && _count >= minimum)
+        {
+            double[] reference = [.. values];
+            Array.Sort(reference);
+            Span<double> current = _window.AsSpan(0, _count);
+            current.Sort();
+            double en = (double)reference.Length * _count / (reference.Length + _count);
+            AddCalibration(Math.Sqrt(en) * KolmogorovSmirnov.Statistic(reference, current), KolmogorovMean);
+        }
+
+        int room = context.Options.ReferenceSize - values.Count;
+        for (int i = 0; i < _count && i < room; i++)
+        {
+            values.Add(_window[i]);
+        }
+
+        _referenceEvents += _seen;
+        ResetCurrent();
+        ClearCurrentStart();
+    }
+
+    public override void FinishReference(DetectionContext context)
+    {
+        if (_referenceValues is { Count: > 0 } values)
+        {
+            double[] sorted = [.. values];
+            Array.Sort(sorted);
+            BuildSummary(sorted);
+        }
+
+        _referenceValues = null;
+    }
+
+    /// <summary>Replaces the reference with an externally supplied sample (a pinned snapshot).</summary>
+    public void SetReference(IReadOnlyList<double> sample, double events)
+    {
+        double[] sorted = sample.Where(double.IsFinite).ToArray();
+        Array.Sort(sorted);
+        _referenceValues = null;
+        if (sorted.Length == 0)
+        {
+            _summary = null;
+            _referenceEvents = 0;
+            return;
+        }
+
+        BuildSummary(sorted);
+        _referenceEvents = events;
+    }
+
+    /// <summary>The reference quantile summary (equally weighted points), or empty before arming.</summary>
+    public IReadOnlyList<double> ReferenceSample() => _summary is null ? [] : [.. _summary];
+
+    protected override WindowTest Test(DetectionContext context, DetectionContext.Budget budget)
+    {
+        double floor = context.Options.MinWassersteinEffect;
+        if (_summary is null || _count == 0)
+        {
+            return new WindowTest(DetectorNames.KolmogorovSmirnov, 0, double.MaxValue, 1, DetectorNames.Wasserstein, 0, floor);
+        }
+
+        Span<double> current = _window.AsSpan(0, _count);
+        current.Sort();
+        double d = KolmogorovSmirnov.Statistic(_summary, current);
+        double en = _referenceEvents * _count / (_referenceEvents + _count);
+        double dispersion = Dispersion;
+        double threshold = dispersion * budget.KolmogorovThreshold / Math.Sqrt(en);
+        double p = SpecialFunctions.KolmogorovSurvival(Math.Sqrt(en) * d / dispersion);
+        double effect = Wasserstein.Distance(_summary, current) / _scale;
+        return new WindowTest(DetectorNames.KolmogorovSmirnov, d, threshold, p, DetectorNames.Wasserstein, effect, floor);
+    }
+
+    protected override IReadOnlyList<ValueShift> TopShifts(int count)
+    {
+        if (_summary is null || _count == 0)
+        {
+            return [];
+        }
+
+        ReadOnlySpan<double> current = _window.AsSpan(0, _count); // sorted by Test
+        double mean = 0;
+        foreach (double v in current)
+        {
+            mean += v;
+        }
+
+        mean /= current.Length;
+        var shifts = new List<ValueShift>
+        {
+            new("mean", _referenceMean, mean),
+            new("p50", Quantiles.Linear(_summary, 0.5), Quantiles.Linear(current, 0.5)),
+            new("p90", Quantiles.Linear(_summary, 0.9), Quantiles.Linear(current, 0.9)),
+            new("p10", Quantiles.Linear(_summary, 0.1), Quantiles.Linear(current, 0.1)),
+        };
+        return shifts.Take(count).ToList();
+    }
+
+    protected override string Describe(ValueShift shift) =>
+        string.Create(CultureInfo.InvariantCulture, $"{shift.Value} {shift.Reference:0.###} -> {shift.Current:0.###}");
+
+    protected override void BlendIntoReference()
+    {
+        if (_summary is null || _count == 0)
+        {
+            return;
+        }
+
+        // Weighted merge: the summary points stand for the kept reference mass, window values for one each.
+        double kept = Math.Max(0, _referenceEvents - _seen);
+        double pointWeight = kept / _summary.Length;
+        double valueWeight = (double)_seen / _count;
+        var merged = new (double Value, double Weight)[_summary.Length + _count];
+        for (int i = 0; i < _summary.Length; i++)
+        {
+            merged[i] = (_summary[i], pointWeight);
+        }
+
+        double sum = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            merged[_summary.Length + i] = (_window[i], valueWeight);
+            sum += _window[i];
+        }
+
+        Array.Sort(merged, (a, b) => a.Value.CompareTo(b.Value));
+        double total = kept + _seen;
+        if (total <= 0)
+        {
+            return;
+        }
+
+        var next = new double[_summary.Length];
+        double cumulative = 0;
+        int m = 0;
+        for (int k = 0; k < next.Length; k++)
+        {
+            double target = total * k / Math.Max(1, next.Length - 1);
+            while (m < merged.Length - 1 && cumulative + merged[m].Weight < target)
+            {
+                cumulative += merged[m].Weight;
+                m++;
+            }
+
+            next[k] = merged[m].Value;
+        }
+
+        _referenceMean = ((_referenceMean * kept) + (sum * valueWeight)) / total;
+        _summary = next;
+        _scale = Wasserstein.Scale(next);
+        _referenceEvents = total;
+    }
+
+    protected override void ResetCurrent()
+    {
+        _count = 0;
+        _seen = 0;
+    }
+
+    private void BuildSummary(double[] sorted)
+    {
+        _summary = new double[Math.Min(_points, Math.Max(sorted.Length, 2))];
+        Quantiles.Summarise(sorted, _summary);
+        _scale = Wasserstein.Scale(sorted);
+        double sum = 0;
+        foreach (double v in sorted)
+        {
+            sum += v;
+        }
+
+        _referenceMean = sum / sorted.Length;
+        _referenceEvents = Math.Max(_referenceEvents, sorted.Length);
+    }
+
+    private ulong NextRandom()
+    {
+        // xorshift64*: deterministic, so replays draw the same reservoir.
+        _random ^= _random >> 12;
+        _random ^= _random << 25;
+        _random ^= _random >> 27;
+        return _random * 2685821657736338717UL;
+    }
+}

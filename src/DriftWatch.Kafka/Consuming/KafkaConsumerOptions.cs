@@ -1,0 +1,69 @@
+namespace DriftWatch.Kafka.Consuming;
+
+/// <summary>How DriftWatch consumes agent events. Validated at start-up.</summary>
+public sealed class KafkaConsumerOptions
+{
+    /// <summary>Kafka bootstrap servers. Required.</summary>
+    public string BootstrapServers { get; set; } = string.Empty;
+
+    /// <summary>Consumer group; instances sharing it split the partitions. Default <c>driftwatch</c>.</summary>
+    public string GroupId { get; set; } = "driftwatch";
+
+    /// <summary>Topics to consume. Default <c>agent-decisions</c>.</summary>
+    public IList<string> Topics { get; } = ["agent-decisions"];
+
+    /// <summary>
+    /// Messages buffered between the consumer thread and the stream. When full, the consumer pauses its
+    /// partitions (backpressure) and keeps serving the group protocol. Default 2048.
+    /// </summary>
+    public int BufferCapacity { get; set; } = 2048;
+
+    /// <summary>How often stored offsets are committed. Default 1 s.</summary>
+    public TimeSpan CommitInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// On revocation or shutdown, how long to wait for in-flight messages of the affected partitions to
+    /// finish processing before giving them up (they are then redelivered). Default 10 s.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where a group with no committed offset starts. Default earliest, so nothing is skipped.</summary>
+    public bool StartFromEarliest { get; set; } = true;
+
+    /// <summary>Further librdkafka settings (e.g. security.protocol, sasl.*), passed through unchanged.</summary>
+    public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Throws with a message naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(BootstrapServers))
+        {
+            throw new ArgumentException("Kafka:BootstrapServers is required (or --bootstrap-servers / DRIFTWATCH_BOOTSTRAP_SERVERS).");
+        }
+
+        if (string.IsNullOrWhiteSpace(GroupId))
+        {
+            throw new ArgumentException("Kafka:GroupId must not be empty.");
+        }
+
+        if (Topics.Count == 0 || Topics.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("Kafka:Topics must list at least one non-empty topic name.");
+        }
+
+        if (BufferCapacity is < 1 or > 1_000_000)
+        {
+            throw new ArgumentException($"Kafka:BufferCapacity must be between 1 and 1000000, got {BufferCapacity}.");
+        }
+
+        if (CommitInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Kafka:CommitInterval must be positive.");
+        }
+
+        if (DrainTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException("Kafka:DrainTimeout must not be negative.");
+        }
+    }
+}

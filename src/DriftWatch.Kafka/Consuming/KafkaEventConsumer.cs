@@ -1,0 +1,425 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+
+namespace DriftWatch.Kafka.Consuming;
+
+/// <summary>
+/// A Kafka consumer in a consumer group, run on its own thread and exposed as a bounded channel, with
+/// offsets stored only for messages the stream acknowledges (at-least-once).
+/// </summary>
+/// <remarks>
+/// The Confluent consumer is not thread-safe, so every call to it happens on the consumer thread;
+/// acknowledgements from the stream travel to it through a queue. When the channel is full the thread
+/// pauses its partitions and keeps polling, so the group sees a live member while the stream applies
+/// backpressure (a blocked poll would exceed max.poll.interval.ms and trigger a rebalance).
+/// </remarks>
+public sealed partial class KafkaEventConsumer : IAsyncDisposable
+{
+    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+
+    private readonly KafkaConsumerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Channel<ConsumedMessage> _channel;
+    private readonly ConcurrentQueue<(TopicPartition Partition, long Next)> _acks = new();
+    private readonly Dictionary<TopicPartition, long> _delivered = [];
+    private readonly Dictionary<TopicPartition, long> _stored = [];
+    private readonly Queue<ConsumeResult<byte[]?, byte[]>> _pending = new();
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly IConsumer<byte[]?, byte[]> _consumer;
+    private Thread? _thread;
+    private volatile bool _stopFetching;
+    private volatile bool _closeRequested;
+    private bool _paused;
+    private long _lag;
+    private long _consumed;
+    private long _acknowledged;
+    private long _nextLagReading;
+
+    /// <summary>Creates the consumer; call <see cref="Start"/> to join the group.</summary>
+    public KafkaEventConsumer(KafkaConsumerOptions options, ILogger<KafkaEventConsumer> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        _options = options;
+        _logger = logger;
+        _channel = Channel.CreateBounded<ConsumedMessage>(new BoundedChannelOptions(options.BufferCapacity)
+        {
+            SingleWriter = true,
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = options.BootstrapServers,
+            GroupId = options.GroupId,
+            EnableAutoCommit = true,
+            EnableAutoOffsetStore = false,
+            AutoCommitIntervalMs = (int)options.CommitInterval.TotalMilliseconds,
+            AutoOffsetReset = options.StartFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
+            EnablePartitionEof = false,
+            ClientId = $"driftwatch-{Environment.MachineName}-{Environment.ProcessId}",
+        };
+        foreach (var (key, value) in options.Extra)
+        {
+            config.Set(key, value);
+        }
+
+        _consumer = new ConsumerBuilder<byte[]?, byte[]>(config)
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList()))
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition).ToList()))
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler((_, message) => LogClient(message.Level, message.Facility, message.Message))
+            .Build();
+    }
+
+    /// <summary>Messages in partition order; completes when fetching stops.</summary>
+    public ChannelReader<ConsumedMessage> Reader => _channel.Reader;
+
+    /// <summary>Messages behind the partitions' high watermarks, summed over this member's partitions.</summary>
+    public long Lag => Interlocked.Read(ref _lag);
+
+    /// <summary>Messages handed to the stream so far.</summary>
+    public long Consumed => Interlocked.Read(ref _consumed);
+
+    /// <summary>Messages the stream acknowledged so far.</summary>
+    public long Acknowledged => Interlocked.Read(ref _acknowledged);
+
+    /// <summary>Task that completes when the consumer has committed and left the group.</summary>
+    public Task Closed => _closed.Task;
+
+    /// <summary>Joins the group and starts fetching on a dedicated thread.</summary>
+    public void Start()
+    {
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("The consumer has already been started.");
+        }
+
+        _consumer.Subscribe(_options.Topics);
+        _thread = new Thread(Run) { IsBackground = true, Name = "driftwatch-kafka-consumer" };
+        _thread.Start();
+    }
+
+    /// <summary>
+    /// Marks messages as fully processed: their results are written. Their offsets become committable.
+    /// Callable from any thread; messages of one partition must be acknowledged in order.
+    /// </summary>
+    public void Acknowledge(IReadOnlyList<ConsumedMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            _acks.Enqueue((new TopicPartition(message.Topic, message.Partition), message.Offset + 1));
+        }
+
+        Interlocked.Add(ref _acknowledged, messages.Count);
+    }
+
+    /// <summary>Stops taking new messages; the channel completes so the stream can drain.</summary>
+    public void StopFetching() => _stopFetching = true;
+
+    /// <summary>
+    /// Commits what was acknowledged and leaves the group. Call after the stream has drained, so that
+    /// everything it finished is committed.
+    /// </summary>
+    public async Task CloseAsync(CancellationToken cancellationToken = default)
+    {
+        _stopFetching = true;
+        _closeRequested = true;
+        if (_thread is null)
+        {
+            _consumer.Dispose();
+            _closed.TrySetResult();
+            return;
+        }
+
+        await _closed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+
+    private void Run()
+    {
+        try
+        {
+            while (!_closeRequested)
+            {
+                StoreAcknowledged();
+                if (_stopFetching)
+                {
+                    _channel.Writer.TryComplete();
+                    Thread.Sleep(5);
+                    continue;
+                }
+
+                FlushPending();
+                ReadLag();
+                var result = _consumer.Consume(_paused ? TimeSpan.FromMilliseconds(20) : PollTimeout);
+                if (result?.Message is not null)
+                {
+                    _pending.Enqueue(result);
+                    FlushPending();
+                }
+            }
+
+            StoreAcknowledged();
+            CommitStored();
+            _consumer.Close();
+            LogClosed(_options.GroupId, Consumed, Acknowledged);
+        }
+        catch (Exception ex) when (ex is KafkaException or InvalidOperationException)
+        {
+            LogConsumerFailed(ex);
+            _channel.Writer.TryComplete(ex);
+        }
+        finally
+        {
+            _channel.Writer.TryComplete();
+            _consumer.Dispose();
+            _closed.TrySetResult();
+        }
+    }
+
+    private void FlushPending()
+    {
+        while (_pending.TryPeek(out var next))
+        {
+            var message = new ConsumedMessage(
+                next.Topic,
+                next.Partition.Value,
+                next.Offset.Value,
+                next.Message.Key,
+                next.Message.Value ?? [],
+                next.Message.Timestamp.UnixTimestampMs == 0
+                    ? DateTimeOffset.UnixEpoch
+                    : DateTimeOffset.FromUnixTimeMilliseconds(next.Message.Timestamp.UnixTimestampMs));
+            if (!_channel.Writer.TryWrite(message))
+            {
+                break;
+            }
+
+            _pending.Dequeue();
+            _delivered[next.TopicPartition] = next.Offset.Value;
+            Interlocked.Increment(ref _consumed);
+        }
+
+        var full = _pending.Count > 0;
+        if (full && !_paused)
+        {
+            _consumer.Pause(_consumer.Assignment);
+            _paused = true;
+        }
+        else if (!full && _paused && _channel.Reader.Count < _options.BufferCapacity / 2)
+        {
+            _consumer.Resume(_consumer.Assignment);
+            _paused = false;
+        }
+    }
+
+    private void StoreAcknowledged()
+    {
+        if (_acks.IsEmpty)
+        {
+            return;
+        }
+
+        var latest = new Dictionary<TopicPartition, long>();
+        while (_acks.TryDequeue(out var ack))
+        {
+            latest[ack.Partition] = latest.TryGetValue(ack.Partition, out var seen) ? Math.Max(seen, ack.Next) : ack.Next;
+        }
+
+        foreach (var (partition, next) in latest)
+        {
+            try
+            {
+                _consumer.StoreOffset(new TopicPartitionOffset(partition, next));
+                _stored[partition] = next;
+            }
+            catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_State)
+            {
+                // The partition moved to another member; it resumes from the last commit (at-least-once).
+                LogAckForRevoked(partition.Topic, partition.Partition.Value, next);
+            }
+        }
+    }
+
+    private void CommitStored()
+    {
+        try
+        {
+            _consumer.Commit();
+        }
+        catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_NoOffset)
+        {
+            // Nothing new to commit.
+        }
+        catch (KafkaException ex)
+        {
+            LogCommitFailed(ex);
+        }
+    }
+
+    private void ReadLag()
+    {
+        var now = Environment.TickCount64;
+        if (now < _nextLagReading)
+        {
+            return;
+        }
+
+        _nextLagReading = now + 1000;
+        long lag = 0;
+        foreach (var partition in _consumer.Assignment)
+        {
+            var watermarks = _consumer.GetWatermarkOffsets(partition);
+            if (watermarks.High == Offset.Unset)
+            {
+                continue;
+            }
+
+            var position = _delivered.TryGetValue(partition, out var delivered) ? delivered + 1 : (long?)null;
+            if (position is null)
+            {
+                var p = _consumer.Position(partition);
+                position = p == Offset.Unset ? watermarks.Low.Value : p.Value;
+            }
+
+            lag += Math.Max(0, watermarks.High.Value - position.Value);
+        }
+
+        Interlocked.Exchange(ref _lag, lag);
+    }
+
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        LogAssigned(partitions.Count, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+        if (_paused)
+        {
+            // A new assignment starts unpaused; keep the whole assignment in one state.
+            _paused = false;
+        }
+    }
+
+    private void OnRevoked(List<TopicPartition> partitions)
+    {
+        // Let messages of these partitions that are already in the stream finish, so their offsets are
+        // committed before another member takes over; beyond the drain timeout they are redelivered.
+        var deadline = Environment.TickCount64 + (long)_options.DrainTimeout.TotalMilliseconds;
+        while (Environment.TickCount64 < deadline && !AllAcknowledged(partitions))
+        {
+            StoreAcknowledged();
+            Thread.Sleep(5);
+        }
+
+        StoreAcknowledged();
+        RemovePending(partitions);
+        CommitStored();
+        foreach (var partition in partitions)
+        {
+            _delivered.Remove(partition);
+            _stored.Remove(partition);
+        }
+
+        LogRevoked(partitions.Count, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+    }
+
+    private void OnLost(List<TopicPartition> partitions)
+    {
+        RemovePending(partitions);
+        foreach (var partition in partitions)
+        {
+            _delivered.Remove(partition);
+            _stored.Remove(partition);
+        }
+
+        LogLost(partitions.Count);
+    }
+
+    private bool AllAcknowledged(List<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            if (_delivered.TryGetValue(partition, out var delivered)
+                && (!_stored.TryGetValue(partition, out var stored) || stored <= delivered))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void RemovePending(List<TopicPartition> partitions)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var keep = _pending.Where(p => !partitions.Contains(p.TopicPartition)).ToList();
+        _pending.Clear();
+        foreach (var item in keep)
+        {
+            _pending.Enqueue(item);
+        }
+    }
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            LogFatal(error.Code.ToString(), error.Reason);
+            _channel.Writer.TryComplete(new KafkaException(error));
+            _closeRequested = true;
+        }
+        else
+        {
+            LogTransient(error.Code.ToString(), error.Reason);
+        }
+    }
+
+    private void LogClient(SyslogLevel level, string facility, string message)
+    {
+        if (level <= SyslogLevel.Warning)
+        {
+            LogLibrdkafka(facility, message);
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Assigned {Count} partition(s): {Partitions}")]
+    private partial void LogAssigned(int count, string partitions);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Revoked {Count} partition(s) after draining in-flight messages: {Partitions}")]
+    private partial void LogRevoked(int count, string partitions);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Lost {Count} partition(s); their uncommitted messages will be redelivered to the new owner")]
+    private partial void LogLost(int count);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Acknowledgement for {Topic}[{Partition}] offset {Offset} arrived after revocation; the new owner reprocesses from the last commit")]
+    private partial void LogAckForRevoked(string topic, int partition, long offset);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Offset commit failed; it is retried at the next interval")]
+    private partial void LogCommitFailed(Exception exception);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Kafka consumer failed")]
+    private partial void LogConsumerFailed(Exception exception);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Critical, Message = "Fatal Kafka error {Code}: {Reason}")]
+    private partial void LogFatal(string code, string reason);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning, Message = "Kafka error {Code}: {Reason} (the client retries)")]
+    private partial void LogTransient(string code, string reason);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Consumer left group {GroupId}: {Consumed} consumed, {Acknowledged} acknowledged and committed")]
+    private partial void LogClosed(string groupId, long consumed, long acknowledged);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "librdkafka {Facility}: {Message}")]
+    private partial void LogLibrdkafka(string facility, string message);
+}

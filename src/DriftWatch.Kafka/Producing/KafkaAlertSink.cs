@@ -1,0 +1,55 @@
+using System.Text;
+using Confluent.Kafka;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Results;
+
+namespace DriftWatch.Kafka.Producing;
+
+/// <summary>Publishes drift alerts to the alerts topic (key: agent_id), one JSON alert line per message.</summary>
+public sealed class KafkaAlertSink : IResultSink
+{
+    private readonly IProducer<byte[]?, byte[]> _producer;
+    private readonly string _topic;
+
+    /// <summary>Creates a sink writing to <paramref name="topic"/>.</summary>
+    public KafkaAlertSink(IProducer<byte[]?, byte[]> producer, string topic)
+    {
+        ArgumentNullException.ThrowIfNull(producer);
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        _producer = producer;
+        _topic = topic;
+    }
+
+    /// <inheritdoc />
+    public string Name => "kafka-alerts";
+
+    /// <inheritdoc />
+    public async Task WriteAsync(ResultBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Alerts.Count == 0)
+        {
+            return;
+        }
+
+        var sends = new Task[batch.Alerts.Count];
+        for (var i = 0; i < sends.Length; i++)
+        {
+            var alert = batch.Alerts[i];
+            sends[i] = _producer.ProduceAsync(
+                _topic,
+                new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(alert.Key.AgentId), Value = DriftAlertJson.ToUtf8(alert) },
+                cancellationToken);
+        }
+
+        await Task.WhenAll(sends).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _producer.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

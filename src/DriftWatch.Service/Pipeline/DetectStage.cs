@@ -1,0 +1,57 @@
+using Akka;
+using Akka.Streams.Dsl;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Events;
+using Microsoft.Extensions.Logging;
+
+namespace DriftWatch.Service.Pipeline;
+
+/// <summary>
+/// Feeds valid events to the drift monitor. One stage owns the monitor, so its per-behaviour state is
+/// touched by one thread at a time and results follow event order, as in replay.
+/// </summary>
+internal static class DetectStage
+{
+    internal static Flow<ParsedMessage, ProcessedMessage, NotUsed> Create(
+        IDriftMonitor monitor,
+        PipelineStatistics statistics,
+        ILogger logger) =>
+        Flow.Create<ParsedMessage>()
+            .Select(parsed => new ProcessedMessage(parsed.Message, parsed.Result, Observe(parsed.Result, monitor, statistics, logger)))
+            .Named("detect");
+
+    private static DetectionStep Observe(ParseResult result, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger)
+    {
+        switch (result.Kind)
+        {
+            case AgentEventKind.Decision:
+                statistics.CountDecision(result.Decision!.AgentId);
+                try
+                {
+                    var step = monitor.Observe(result.Decision);
+                    foreach (var alert in step.Alerts)
+                    {
+                        statistics.AddAlert(alert);
+                        PipelineLog.Alert(logger, alert.Key.AgentId, alert.Feature, alert.Summary);
+                    }
+
+                    return step;
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // A detector bug must not stop ingest for every agent; the event still counts as processed.
+                    statistics.CountDetectorFailure();
+                    PipelineLog.DetectorFailed(logger, ex, result.Decision.EventId, result.Decision.AgentId);
+                    return DetectionStep.Empty;
+                }
+
+            case AgentEventKind.State:
+                statistics.CountState();
+                monitor.Observe(result.State!);
+                return DetectionStep.Empty;
+
+            default:
+                return DetectionStep.Empty;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Results;
+using DriftWatch.Kafka.Consuming;
+using DriftWatch.Kafka.Producing;
+using Microsoft.Extensions.Logging;
+
+namespace DriftWatch.Service.Pipeline;
+
+/// <summary>
+/// The DriftWatch stream: Kafka source → parse/validate → dead letters → detection → sinks → commit.
+/// Offsets are committed only after a message's results are written (at-least-once).
+/// </summary>
+public sealed class IngestPipeline
+{
+    private readonly KafkaConsumerOptions _kafka;
+    private readonly PipelineOptions _options;
+    private readonly IDriftMonitor _monitor;
+    private readonly IReadOnlyList<IResultSink> _sinks;
+    private readonly ILoggerFactory _loggers;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a pipeline; nothing runs until <see cref="RunAsync"/>.</summary>
+    public IngestPipeline(
+        KafkaConsumerOptions kafka,
+        PipelineOptions options,
+        IDriftMonitor monitor,
+        IReadOnlyList<IResultSink> sinks,
+        ILoggerFactory loggers,
+        TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(kafka);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(monitor);
+        ArgumentNullException.ThrowIfNull(sinks);
+        ArgumentNullException.ThrowIfNull(loggers);
+        ArgumentNullException.ThrowIfNull(time);
+        kafka.Validate();
+        options.Validate();
+        _kafka = kafka;
+        _options = options;
+        _monitor = monitor;
+        _sinks = sinks;
+        _loggers = loggers;
+        _time = time;
+        _logger = loggers.CreateLogger<IngestPipeline>();
+    }
+
+    /// <summary>Counters of this pipeline, live while it runs.</summary>
+    public PipelineStatistics Statistics { get; } = new();
+
+    /// <summary>Messages behind the end of the assigned partitions; 0 before the consumer starts.</summary>
+    public long ConsumerLag => _consumer?.Lag ?? 0;
+
+    private KafkaEventConsumer? _consumer;
+
+    /// <summary>
+    /// Consumes and processes until <paramref name="stoppingToken"/> fires, then drains: no new messages
+    /// are taken, in-flight ones are finished, written and committed, and the consumer leaves its group.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        using var system = ActorSystem.Create("driftwatch", ActorConfig);
+        var materializer = system.Materializer();
+        using var abort = new CancellationTokenSource();
+        var consumer = new KafkaEventConsumer(_kafka, _loggers.CreateLogger<KafkaEventConsumer>());
+        _consumer = consumer;
+        using var deadLetters = new DeadLetterPublisher(
+            KafkaProducerFactory.Create(_kafka.BootstrapServers, "driftwatch-dead-letters", _kafka.Extra),
+            _options.DeadLetterTopic,
+            _time);
+        EventRecorder? recorder = _options.RecordPath is { Length: > 0 } path ? new EventRecorder(path) : null;
+        try
+        {
+            var sinkStage = new SinkStage(_sinks, recorder, _options, Statistics, () => consumer.Lag, _time, _logger);
+            consumer.Start();
+            PipelineLog.Started(_logger, string.Join(",", _kafka.Topics), _kafka.GroupId, _options.DeadLetterTopic);
+
+            var completion = ChannelSource.FromReader(consumer.Reader)
+                .Via(ParseStage.Create())
+                .Via(DeadLetterStage.Create(deadLetters, Statistics, _logger, abort.Token))
+                .Via(DetectStage.Create(_monitor, Statistics, _logger))
+                .GroupedWithin(_options.BatchSize, _options.BatchInterval)
+                .Via(sinkStage.Create(abort.Token))
+                .RunForeach(
+                    batch =>
+                    {
+                        consumer.Acknowledge(batch.Select(item => item.Message).ToList());
+                        Statistics.CountCommitted(batch.Count);
+                    },
+                    materializer);
+
+            var stopped = Task.Delay(Timeout.Infinite, stoppingToken);
+            var first = await Task.WhenAny(completion, stopped).ConfigureAwait(false);
+            if (first == completion)
+            {
+                // The stream ended on its own: the consumer failed (a fatal Kafka error) or a stage threw.
+                await completion.ConfigureAwait(false);
+                return;
+            }
+
+            PipelineLog.Draining(_logger);
+            consumer.StopFetching();
+            var drained = await Task.WhenAny(completion, Task.Delay(_options.DrainTimeout, _time, CancellationToken.None)).ConfigureAwait(false);
+            if (drained != completion)
+            {
+                await abort.CancelAsync().ConfigureAwait(false);
+            }
+
+            await completion.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            PipelineLog.Failed(_logger, ex);
+            throw;
+        }
+        finally
+        {
+            await consumer.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+            if (recorder is not null)
+            {
+                await recorder.DisposeAsync().ConfigureAwait(false);
+            }
+
+            PipelineLog.Stopped(_logger, Statistics.Events, Statistics.StateEvents, Statistics.DeadLettered, Statistics.Alerts.Count);
+            await system.Terminate().ConfigureAwait(false);
+        }
+    }
+
+    private static readonly Config ActorConfig = ConfigurationFactory.ParseString("""
+        akka {
+          loglevel = WARNING
+          stdout-loglevel = WARNING
+          log-dead-letters = off
+          log-dead-letters-during-shutdown = off
+        }
+        """);
+}

@@ -1,0 +1,15 @@
+using Akka;
+using Akka.Streams.Dsl;
+using DriftWatch.Core.Events;
+using DriftWatch.Kafka.Consuming;
+
+namespace DriftWatch.Service.Pipeline;
+
+/// <summary>Parse and validate: every message becomes a parse result; nothing is dropped here.</summary>
+internal static class ParseStage
+{
+    internal static Flow<ConsumedMessage, ParsedMessage, NotUsed> Create() =>
+        Flow.Create<ConsumedMessage>()
+            .Select(message => new ParsedMessage(message, AgentEventParser.Parse(message.Value)))
+            .Named("parse");
+}

@@ -1,0 +1,67 @@
+namespace DriftWatch.Service.Pipeline;
+
+/// <summary>Settings of the ingest and detection stream. Validated at start-up.</summary>
+public sealed class PipelineOptions
+{
+    /// <summary>Topic receiving messages that are not valid events. Default <c>agent-decisions.dlq</c>.</summary>
+    public string DeadLetterTopic { get; set; } = "agent-decisions.dlq";
+
+    /// <summary>Topic receiving drift alerts; empty disables it. Default <c>driftwatch-alerts</c>.</summary>
+    public string AlertsTopic { get; set; } = "driftwatch-alerts";
+
+    /// <summary>Most events whose results are written (and offsets committed) together. Default 1000.</summary>
+    public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Longest an event waits for its batch to fill. Default 200 ms.</summary>
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How often pipeline health is written with the results. Default 5 s.</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>First delay before a failed sink write is retried; doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest delay between sink retries. Default 10 s.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Longest wait for in-flight events to finish on shutdown. Default 30 s.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// When set, every valid event is appended to this JSONL file before its offset is committed: a
+    /// recording that <c>driftwatch replay</c> can audit later.
+    /// </summary>
+    public string? RecordPath { get; set; }
+
+    /// <summary>Name of this instance in health points. Default: host name and process id.</summary>
+    public string InstanceId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary>Throws with a message naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DeadLetterTopic))
+        {
+            throw new ArgumentException("Pipeline:DeadLetterTopic must not be empty: invalid messages need somewhere to go.");
+        }
+
+        if (BatchSize is < 1 or > 100_000)
+        {
+            throw new ArgumentException($"Pipeline:BatchSize must be between 1 and 100000, got {BatchSize}.");
+        }
+
+        if (BatchInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Pipeline:BatchInterval must be positive.");
+        }
+
+        if (HealthInterval <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("Pipeline:HealthInterval must be positive.");
+        }
+
+        if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+        {
+            throw new ArgumentException("Pipeline:RetryDelay must be positive and not above Pipeline:MaxRetryDelay.");
+        }
+    }
+}

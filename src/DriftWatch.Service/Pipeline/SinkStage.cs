@@ -1,0 +1,147 @@
+using Akka;
+using Akka.Streams.Dsl;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Results;
+using Microsoft.Extensions.Logging;
+
+namespace DriftWatch.Service.Pipeline;
+
+/// <summary>
+/// Writes a batch's results to every sink and completes only when all of them have it. A failed sink is
+/// retried with backoff (only that sink, so the others see no duplicates) and the stream backpressures
+/// meanwhile: the batch's offsets are not committed while any of its results are unwritten.
+/// </summary>
+internal sealed class SinkStage
+{
+    private readonly IReadOnlyList<IResultSink> _sinks;
+    private readonly EventRecorder? _recorder;
+    private readonly PipelineOptions _options;
+    private readonly PipelineStatistics _statistics;
+    private readonly Func<long> _lag;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private DateTimeOffset _nextHealth;
+    private DateTimeOffset _lastHealth;
+    private long _eventsAtLastHealth;
+
+    internal SinkStage(
+        IReadOnlyList<IResultSink> sinks,
+        EventRecorder? recorder,
+        PipelineOptions options,
+        PipelineStatistics statistics,
+        Func<long> lag,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _sinks = sinks;
+        _recorder = recorder;
+        _options = options;
+        _statistics = statistics;
+        _lag = lag;
+        _time = time;
+        _logger = logger;
+        _lastHealth = time.GetUtcNow();
+        _nextHealth = _lastHealth + options.HealthInterval;
+    }
+
+    internal Flow<IEnumerable<ProcessedMessage>, IReadOnlyList<ProcessedMessage>, NotUsed> Create(CancellationToken cancellationToken) =>
+        Flow.Create<IEnumerable<ProcessedMessage>>()
+            .SelectAsync(1, async items =>
+            {
+                var batch = items as IReadOnlyList<ProcessedMessage> ?? items.ToList();
+                await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                return batch;
+            })
+            .Named("sinks");
+
+    internal async Task WriteAsync(IReadOnlyList<ProcessedMessage> batch, CancellationToken cancellationToken)
+    {
+        var results = Collect(batch);
+        if (_recorder is not null)
+        {
+            await WithRetryAsync("recording", ct => _recorder.AppendAsync(batch, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (results.IsEmpty)
+        {
+            return;
+        }
+
+        foreach (var sink in _sinks)
+        {
+            await WithRetryAsync(sink.Name, ct => sink.WriteAsync(results, ct), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private ResultBatch Collect(IReadOnlyList<ProcessedMessage> batch)
+    {
+        List<FeatureScore>? scores = null;
+        List<DriftAlert>? alerts = null;
+        List<WindowSummary>? windows = null;
+        foreach (var item in batch)
+        {
+            var step = item.Detection;
+            if (step.IsEmpty)
+            {
+                continue;
+            }
+
+            (scores ??= []).AddRange(step.Scores);
+            (alerts ??= []).AddRange(step.Alerts);
+            (windows ??= []).AddRange(step.Windows);
+        }
+
+        var health = NextHealth();
+        return scores is null && health is null
+            ? ResultBatch.Empty
+            : new ResultBatch(scores ?? [], alerts ?? [], windows ?? [], health);
+    }
+
+    private PipelineHealth? NextHealth()
+    {
+        var now = _time.GetUtcNow();
+        if (now < _nextHealth)
+        {
+            return null;
+        }
+
+        var events = _statistics.Events;
+        var seconds = Math.Max((now - _lastHealth).TotalSeconds, 1e-3);
+        var health = new PipelineHealth(now, _options.InstanceId, events, (events - _eventsAtLastHealth) / seconds, _statistics.DeadLettered, _lag());
+        _lastHealth = now;
+        _eventsAtLastHealth = events;
+        _nextHealth = now + _options.HealthInterval;
+        return health;
+    }
+
+    private async Task WithRetryAsync(string name, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        var delay = _options.RetryDelay;
+        while (true)
+        {
+            try
+            {
+                await write(cancellationToken).ConfigureAwait(false);
+                if (attempt > 0)
+                {
+                    PipelineLog.SinkRecovered(_logger, name, attempt + 1);
+                }
+
+                return;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                if (attempt == 0)
+                {
+                    PipelineLog.SinkDown(_logger, name, ex.Message);
+                }
+
+                attempt++;
+                _statistics.CountSinkRetry();
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+            }
+        }
+    }
+}

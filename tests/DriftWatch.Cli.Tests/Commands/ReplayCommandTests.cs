@@ -1,0 +1,88 @@
+using System.Text.Json;
+
+namespace DriftWatch.Cli.Tests.Commands;
+
+public sealed class ReplayCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("driftwatch-replay-").FullName;
+
+    [Fact]
+    public async Task Replay_SameFileTwice_WritesIdenticalAlertsThatNameTheInjectedDrift()
+    {
+        var events = Path.Combine(_directory, "events.jsonl");
+        var manifest = Path.Combine(_directory, "truth.json");
+        Assert.Equal(0, await Invoke("simulate", "--output", events, "--agents", "2", "--events", "10000", "--seed", "7", "--drift", "misrouting:agent=support-router,onset=0.5", "--manifest", manifest));
+
+        var first = Path.Combine(_directory, "alerts-1.jsonl");
+        var second = Path.Combine(_directory, "alerts-2.jsonl");
+        Assert.Equal(0, await Invoke("replay", "--input", events, "--alerts-out", first));
+        Assert.Equal(0, await Invoke("replay", "--input", events, "--alerts-out", second));
+
+        var alerts = await File.ReadAllLinesAsync(first);
+        Assert.Equal(alerts, await File.ReadAllLinesAsync(second));
+        Assert.NotEmpty(alerts);
+        using var truth = JsonDocument.Parse(await File.ReadAllTextAsync(manifest));
+        var scenario = truth.RootElement.GetProperty("scenarios")[0];
+        var onset = scenario.GetProperty("onset_timestamp").GetDateTimeOffset();
+        var firstAlert = alerts.Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(a => a.GetProperty("agent_id").GetString() == "support-router")
+            .First(a => a.GetProperty("detected_at").GetDateTimeOffset() >= onset);
+        Assert.Equal(scenario.GetProperty("expected_feature").GetString(), firstAlert.GetProperty("feature").GetString());
+        foreach (var field in new[] { "agent_id", "environment", "feature", "detector", "score", "threshold", "severity", "detected_at", "window_start", "window_end" })
+        {
+            Assert.True(firstAlert.TryGetProperty(field, out _), $"alert lacks {field}");
+        }
+    }
+
+    [Fact]
+    public async Task Replay_FileWithBadLines_SkipsThemAndExitsZero()
+    {
+        var events = Path.Combine(_directory, "events.jsonl");
+        Assert.Equal(0, await Invoke("simulate", "--output", events, "--agents", "1", "--events", "300"));
+        var lines = (await File.ReadAllLinesAsync(events)).ToList();
+        lines.Insert(10, "{not json");
+        lines.Insert(20, """{"schema":"driftwatch.decision/v1"}""");
+        await File.WriteAllLinesAsync(events, lines);
+
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        int exit;
+        try
+        {
+            exit = await Invoke("replay", "--input", events, "--alerts-out", Path.Combine(_directory, "alerts.jsonl"));
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        Assert.Equal(0, exit);
+        var report = error.ToString();
+        Assert.Contains("line 11:", report, StringComparison.Ordinal);
+        Assert.Contains("line 21:", report, StringComparison.Ordinal);
+        Assert.Contains("2 bad lines skipped", report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Replay_MissingInput_FailsWithClearError()
+    {
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            Assert.NotEqual(0, await Invoke("replay", "--input", Path.Combine(_directory, "absent.jsonl"), "--alerts-out", Path.Combine(_directory, "a.jsonl")));
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        Assert.Contains("does not exist", error.ToString(), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static Task<int> Invoke(params string[] args) => CliApplication.RunAsync(args);
+}
