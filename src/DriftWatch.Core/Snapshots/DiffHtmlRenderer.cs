@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using DriftWatch.Core.Features;
 
 namespace DriftWatch.Core.Snapshots;
 

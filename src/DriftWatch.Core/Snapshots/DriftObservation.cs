@@ -33,9 +33,9 @@ public sealed record DriftObservation(string AgentId, string Environment, string
             }
 
             var key = condition[..eq];
-            if (key.StartsWith(FeatureNames.InputFeaturePrefix, StringComparison.Ordinal))
+            if (key.StartsWith(FeaturePrefixes.InputFeature, StringComparison.Ordinal))
             {
-                key = key[FeatureNames.InputFeaturePrefix.Length..];
+                key = key[FeaturePrefixes.InputFeature.Length..];
             }
 
             segment[key] = condition[(eq + 1)..];

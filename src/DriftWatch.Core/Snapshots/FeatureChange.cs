@@ -1,28 +1,14 @@
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Features;
 
 namespace DriftWatch.Core.Snapshots;
-
-/// <summary>What kind of feature a change is about; decides which distance was used.</summary>
-public enum FeatureKind
-{
-    /// <summary>Category counts; Jensen-Shannon distance and G-test.</summary>
-    Categorical,
-
-    /// <summary>Outcome counts within one input segment; Jensen-Shannon distance and G-test.</summary>
-    Conditional,
-
-    /// <summary>Quantile sketch; Kolmogorov-Smirnov distance from the sketches, normalised Wasserstein beside it.</summary>
-    Numeric,
-
-    /// <summary>Hashed n-gram buckets; Jensen-Shannon distance and G-test over buckets.</summary>
-    Text,
-}
 
 /// <summary>
 /// How one feature (or one segment of the outcome) differs between the baseline and the candidate snapshot.
 /// </summary>
 /// <param name="Feature">Full contract name, e.g. <c>decision.outcome|input.features.urgency=high</c>.</param>
-/// <param name="Kind">Which family of distance applies.</param>
+/// <param name="Kind">Which distance applies: Jensen-Shannon and G-test for categorical, conditional and text
+/// (n-gram buckets) features, Kolmogorov-Smirnov between the sketches for numeric ones.</param>
 /// <param name="Segment">The input segment of a conditional feature; null otherwise.</param>
 /// <param name="Distance">Effect size in [0, 1]: Jensen-Shannon distance, or KS distance for numeric features.</param>
 /// <param name="PValue">Probability of a difference at least this large if nothing changed.</param>

@@ -1,5 +1,7 @@
 using System.Globalization;
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Features;
+using DriftWatch.Core.Statistics;
 
 namespace DriftWatch.Core.Snapshots;
 
@@ -19,7 +21,7 @@ internal static class FeatureComparer
         foreach (var segment in baseline.OutcomeBySegment.Keys.Union(candidate.OutcomeBySegment.Keys).Order())
         {
             raw.Add(Categorical(
-                FeatureNames.Conditional(segment),
+                FeatureNames.ConditionalOutcome(segment.InputFeature, segment.Value),
                 FeatureKind.Conditional,
                 segment,
                 baseline.OutcomeBySegment.GetValueOrDefault(segment),
@@ -64,8 +66,8 @@ internal static class FeatureComparer
         var totalA = a?.Total ?? 0;
         var totalB = b?.Total ?? 0;
         var (distance, p) = OneSided(totalA, totalB) ?? (
-            DistributionTests.JensenShannonDistance(countsA, countsB),
-            DistributionTests.GTest(countsA, countsB).PValue);
+            CategoricalTests.JensenShannonDistance(countsA, countsB),
+            CategoricalTests.GTest(countsA, countsB).PValue);
 
         var shifts = categories
             .Select(c => new ValueShift(c, a?.Share(c) ?? 0, b?.Share(c) ?? 0))
@@ -91,7 +93,7 @@ internal static class FeatureComparer
 
         // The sketches' own rank error could account for part of the distance; the test only credits the rest.
         var credited = Math.Max(0, ks - a.RankErrorBound - b.RankErrorBound);
-        var pValue = DistributionTests.KolmogorovSmirnovPValue(credited, countA, countB);
+        var pValue = SpecialFunctions.KolmogorovSurvival(Math.Sqrt((double)countA * countB / (countA + countB)) * credited);
 
         var scale = Scale(a);
         var wasserstein = 0.0;
@@ -128,8 +130,8 @@ internal static class FeatureComparer
         }
 
         var (distance, p) = OneSided(tokensA, tokensB) ?? (
-            DistributionTests.JensenShannonDistance(bucketsA, bucketsB),
-            DistributionTests.GTest(bucketsA, bucketsB).PValue);
+            CategoricalTests.JensenShannonDistance(bucketsA, bucketsB),
+            CategoricalTests.GTest(bucketsA, bucketsB).PValue);
 
         var terms = Union(a?.TopTerms.Keys ?? [], b?.TopTerms.Keys ?? []);
         var shifts = terms

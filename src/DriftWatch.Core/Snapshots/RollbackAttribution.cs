@@ -1,5 +1,6 @@
 using System.Globalization;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Features;
 
 namespace DriftWatch.Core.Snapshots;
 
@@ -31,8 +32,8 @@ public static class RollbackAttribution
         [FeatureNames.Sentiment] = ["tone", "sentiment", "persona", "style", "empathy", "voice", "politeness", "prompt", "system", "instructions", "guardrail", "guardrails"],
         [FeatureNames.OutputText] = ["template", "templates", "reply", "replies", "response", "responses", "tone", "persona", "style", "vocabulary", "phrasing", "phrases", "prompt", "system", "instructions", "wording", "language", "locale"],
         [FeatureNames.InputText] = ["preprocess", "preprocessing", "normalize", "normalise", "tokenizer", "filter", "input", "language", "locale"],
-        [FeatureNames.ToolName] = ["tool", "tools", "plugin", "plugins", "function", "functions", "api", "action", "actions"],
-        [FeatureNames.ToolStatus] = ["tool", "tools", "api", "timeout", "retry", "retries", "endpoint", "credentials", "auth"],
+        [FeatureNames.ToolCallName] = ["tool", "tools", "plugin", "plugins", "function", "functions", "api", "action", "actions"],
+        [FeatureNames.ToolCallStatus] = ["tool", "tools", "api", "timeout", "retry", "retries", "endpoint", "credentials", "auth"],
         ["metrics.latency_ms"] = ["timeout", "timeouts", "retry", "retries", "cache", "caching", "latency", "tool", "tools", "model", "batch", "batching", "rate", "limit", "limits", "concurrency", "context", "memory", "retrieval", "rag"],
     };
 
@@ -226,7 +227,7 @@ public static class RollbackAttribution
         {
             words.UnionWith(known);
         }
-        else if (feature.StartsWith(FeatureNames.MetricPrefix, StringComparison.Ordinal))
+        else if (feature.StartsWith(FeaturePrefixes.Metric, StringComparison.Ordinal))
         {
             // Other metrics (tokens_in, cost...) relate to model and prompt changes and to their own name.
             words.UnionWith(["context", "max", "limit", "limits", "memory", "retrieval"]);

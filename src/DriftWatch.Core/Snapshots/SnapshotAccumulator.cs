@@ -1,4 +1,5 @@
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Features;
 
 namespace DriftWatch.Core.Snapshots;
 
@@ -53,7 +54,7 @@ internal sealed class SnapshotAccumulator
         Categorical(FeatureNames.Outcome, family: null)?.Add(e.Outcome);
         foreach (var (key, value) in e.InputFeatures)
         {
-            if (Categorical(Name(_inputFeatureNames, FeatureNames.InputFeaturePrefix, key), FeatureNames.InputFeaturePrefix) is { } table)
+            if (Categorical(Name(_inputFeatureNames, FeaturePrefixes.InputFeature, key), FeaturePrefixes.InputFeature) is { } table)
             {
                 table.Add(value);
                 Segment(key, value).Add(e.Outcome);
@@ -62,13 +63,13 @@ internal sealed class SnapshotAccumulator
 
         foreach (var (key, value) in e.Labels)
         {
-            Categorical(Name(_labelNames, FeatureNames.LabelPrefix, key), FeatureNames.LabelPrefix)?.Add(value);
+            Categorical(Name(_labelNames, FeaturePrefixes.Label, key), FeaturePrefixes.Label)?.Add(value);
         }
 
         foreach (var call in e.ToolCalls)
         {
-            Categorical(FeatureNames.ToolName, family: null)?.Add(call.Name);
-            Categorical(FeatureNames.ToolStatus, family: null)?.Add(call.Status ?? "(none)");
+            Categorical(FeatureNames.ToolCallName, family: null)?.Add(call.Name);
+            Categorical(FeatureNames.ToolCallStatus, family: null)?.Add(call.Status ?? "(none)");
         }
 
         if (e.Confidence is { } confidence)
@@ -83,7 +84,7 @@ internal sealed class SnapshotAccumulator
 
         foreach (var (key, value) in e.Metrics)
         {
-            Numeric(Name(_metricNames, FeatureNames.MetricPrefix, key), FeatureNames.MetricPrefix)?.Add(value);
+            Numeric(Name(_metricNames, FeaturePrefixes.Metric, key), FeaturePrefixes.Metric)?.Add(value);
         }
 
         if (e.InputText is { } inputText)
@@ -141,7 +142,7 @@ internal sealed class SnapshotAccumulator
         var segments = new SortedDictionary<SegmentKey, CategoryCounts>();
         foreach (var (inputFeature, byValue) in _segments)
         {
-            if (!categorical.ContainsKey(FeatureNames.InputFeaturePrefix + inputFeature))
+            if (!categorical.ContainsKey(FeaturePrefixes.InputFeature + inputFeature))
             {
                 continue;
             }
@@ -305,7 +306,7 @@ internal sealed class SnapshotAccumulator
 
     private static string FamilyOf(string feature)
     {
-        foreach (var prefix in (ReadOnlySpan<string>)[FeatureNames.InputFeaturePrefix, FeatureNames.LabelPrefix, FeatureNames.MetricPrefix])
+        foreach (var prefix in (ReadOnlySpan<string>)[FeaturePrefixes.InputFeature, FeaturePrefixes.Label, FeaturePrefixes.Metric])
         {
             if (feature.StartsWith(prefix, StringComparison.Ordinal))
             {

@@ -25,7 +25,7 @@ public sealed record SnapshotScope(string AgentId, string Environment, string? D
 public sealed record SegmentKey(string InputFeature, string Value) : IComparable<SegmentKey>
 {
     /// <summary>The segment as a feature-path condition: <c>input.features.&lt;k&gt;=&lt;v&gt;</c>.</summary>
-    public override string ToString() => $"{FeatureNames.InputFeaturePrefix}{InputFeature}={Value}";
+    public override string ToString() => $"{FeaturePrefixes.InputFeature}{InputFeature}={Value}";
 
     /// <summary>Ordinal order by feature, then value.</summary>
     public int CompareTo(SegmentKey? other)

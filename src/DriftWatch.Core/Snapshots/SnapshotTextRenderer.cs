@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using DriftWatch.Core.Features;
 
 namespace DriftWatch.Core.Snapshots;
 
@@ -29,7 +30,7 @@ public static class SnapshotTextRenderer
         rows.AddRange(snapshot.Categorical.Select(kv => (kv.Key, Top(kv.Value, topValues))));
         rows.AddRange(snapshot.Numeric.Select(kv => (kv.Key, Quantiles(kv.Value))));
         rows.AddRange(snapshot.Text.Select(kv => (kv.Key, Terms(kv.Value, topValues))));
-        rows.AddRange(snapshot.OutcomeBySegment.Select(kv => (FeatureNames.Conditional(kv.Key), Top(kv.Value, topValues))));
+        rows.AddRange(snapshot.OutcomeBySegment.Select(kv => (FeatureNames.ConditionalOutcome(kv.Key.InputFeature, kv.Key.Value), Top(kv.Value, topValues))));
         if (rows.Count > 0)
         {
             var width = rows.Max(static r => r.Feature.Length);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Features;
 using DriftWatch.Core.Snapshots;
 
 namespace DriftWatch.Core.Tests.Snapshots;

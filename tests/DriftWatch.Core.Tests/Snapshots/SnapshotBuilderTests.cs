@@ -1,4 +1,5 @@
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Features;
 using DriftWatch.Core.Snapshots;
 
 namespace DriftWatch.Core.Tests.Snapshots;
@@ -217,6 +218,6 @@ public sealed class SnapshotBuilderTests
     {
         FeatureNames.Confidence => events.Select(static e => e.Confidence!.Value).ToArray(),
         FeatureNames.Sentiment => events.Select(static e => e.Sentiment!.Value).ToArray(),
-        _ => events.Select(e => e.Metrics[feature[FeatureNames.MetricPrefix.Length..]]).ToArray(),
+        _ => events.Select(e => e.Metrics[feature[FeaturePrefixes.Metric.Length..]]).ToArray(),
     };
 }

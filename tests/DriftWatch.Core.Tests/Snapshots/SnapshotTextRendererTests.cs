@@ -1,3 +1,4 @@
+using DriftWatch.Core.Features;
 using DriftWatch.Core.Snapshots;
 
 namespace DriftWatch.Core.Tests.Snapshots;
