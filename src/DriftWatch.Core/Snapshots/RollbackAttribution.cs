@@ -34,7 +34,7 @@ public static class RollbackAttribution
         [FeatureNames.InputText] = ["preprocess", "preprocessing", "normalize", "normalise", "tokenizer", "filter", "input", "language", "locale"],
         [FeatureNames.ToolCallName] = ["tool", "tools", "plugin", "plugins", "function", "functions", "api", "action", "actions"],
         [FeatureNames.ToolCallStatus] = ["tool", "tools", "api", "timeout", "retry", "retries", "endpoint", "credentials", "auth"],
-        ["metrics.latency_ms"] = ["timeout", "timeouts", "retry", "retries", "cache", "caching", "latency", "tool", "tools", "model", "batch", "batching", "rate", "limit", "limits", "concurrency", "context", "memory", "retrieval", "rag"],
+        ["metrics.latency_ms"] = ["timeout", "timeouts", "retry", "retries", "cache", "caching", "latency", "tool", "tools", "model", "batch", "batching", "rate", "limit", "limits", "concurrency", "context", "memory", "retrieval", "rag", "search", "backend", "endpoint", "index"],
     };
 
     private static readonly string[] SharedVocabulary = ["prompt", "model"];
@@ -78,7 +78,7 @@ public static class RollbackAttribution
     /// <summary>
     /// Builds a scoped rollback plan from a diff of the last good snapshot (baseline) against the drifted
     /// behaviour (candidate): the significant changes are the drifts (the top <paramref name="maxDrifts"/>), each
-    /// state change keeps its best score over them (weighted by each drift's distance relative to the largest),
+    /// state change keeps its best score over them (weighted by the square of each drift's distance relative to the largest),
     /// and the best keys become the keys to revert.
     /// </summary>
     public static RollbackPlan Plan(
@@ -104,9 +104,11 @@ public static class RollbackAttribution
         var best = new Dictionary<string, RollbackCandidate>(StringComparer.Ordinal);
         for (var i = 0; i < drifts.Count; i++)
         {
-            // Lesser drifts are often side effects of the main one (other segments that overlap it), so a
-            // cause is weighed by the size of the drift it would explain.
-            var weight = drifted[i].Distance / drifted[0].Distance;
+            // Lesser drifts are often side effects of the main one (segments that overlap it, token counts
+            // that follow a new reply template), so a cause of one counts for less: by the square of its
+            // size relative to the main drift.
+            var relative = drifted[i].Distance / drifted[0].Distance;
+            var weight = relative * relative;
             foreach (var candidate in Rank(drifts[i], lastGoodEnd, changeList, options))
             {
                 var weighted = candidate with { Score = candidate.Score * weight };
