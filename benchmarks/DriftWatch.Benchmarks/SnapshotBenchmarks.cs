@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Snapshots;
+using DriftWatch.Simulation;
 
 namespace DriftWatch.Benchmarks;
 
@@ -18,13 +19,19 @@ public class SnapshotBenchmarks
     // (a million event objects would need over a gigabyte); every add still does the full work.
     private const int Pool = 20_000;
 
-    private static readonly SnapshotScope Scope = new("support-router", "production");
+    private SnapshotScope _scope = new("agent", "production");
     private DecisionEvent[] _pool = [];
 
     [GlobalSetup]
     public void Setup()
     {
-        _pool = SyntheticEvents.Generate(Pool, seed: 42);
+        // One simulated agent's decisions: realistic features, texts, tool calls and metrics.
+        _pool = new FleetSimulator(new SimulationOptions { Seed = 42, Agents = 1, Events = Pool })
+            .Generate()
+            .Where(static r => r.IsDecision)
+            .Select(static r => r.Decision!)
+            .ToArray();
+        _scope = new SnapshotScope(_pool[0].AgentId, _pool[0].Environment);
         var snapshot = BuildSnapshot();
         Console.WriteLine($"// snapshot size: {snapshot.ToUtf8Json().Length} bytes for {snapshot.EventCount} events ({snapshot.Id})");
     }
@@ -36,7 +43,7 @@ public class SnapshotBenchmarks
         double sum = 0;
         for (var i = 0; i < Events; i++)
         {
-            var e = _pool[i % Pool];
+            var e = _pool[i % _pool.Length];
             sum += e.Outcome.Length + (e.Confidence ?? 0) + (e.Sentiment ?? 0) + (e.OutputText?.Length ?? 0) + (e.InputText?.Length ?? 0);
             foreach (var (key, value) in e.InputFeatures)
             {
@@ -60,10 +67,10 @@ public class SnapshotBenchmarks
     [Benchmark(OperationsPerInvoke = Events)]
     public BehaviourSnapshot BuildSnapshot()
     {
-        var builder = new SnapshotBuilder(Scope);
+        var builder = new SnapshotBuilder(_scope);
         for (var i = 0; i < Events; i++)
         {
-            builder.Add(_pool[i % Pool]);
+            builder.Add(_pool[i % _pool.Length]);
         }
 
         return builder.Build();
