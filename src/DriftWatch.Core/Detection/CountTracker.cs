@@ -28,6 +28,10 @@ internal sealed class CountTracker : FeatureTracker
     private readonly string?[]? _recentCurrent;
     private readonly string?[]? _recentReference;
     private int _recentPosition;
+    private int _ratioCount;
+    private double _ratioSum;
+    private double _ratioSquares;
+    private (double Alpha, double Scale, double Nu, double UnitThreshold)? _textNull;
 
     private CountTracker(string name, FeatureKind kind, CategoryIndex? index, int slots)
         : base(name, kind)
@@ -68,7 +72,12 @@ internal sealed class CountTracker : FeatureTracker
 
     public void AddText(string text, DateTimeOffset at)
     {
-        _currentTotal += TextSketch.Accumulate(text, _current);
+        if (TextSketch.AccumulateNormalised(text, _current) == 0)
+        {
+            return;
+        }
+
+        _currentTotal += 1;
         _currentEvents++;
         Touch(at);
         if (text.Length <= MaxRememberedTextLength)
@@ -87,6 +96,10 @@ internal sealed class CountTracker : FeatureTracker
             if (chi.DegreesOfFreedom > 0)
             {
                 AddCalibration(chi.Statistic, chi.DegreesOfFreedom);
+                double ratio = chi.Statistic / chi.DegreesOfFreedom;
+                _ratioCount++;
+                _ratioSum += ratio;
+                _ratioSquares += ratio * ratio;
             }
         }
 
@@ -144,6 +157,11 @@ internal sealed class CountTracker : FeatureTracker
         double dispersion = Dispersion;
         double threshold = dispersion * context.ChiSquareThreshold(budget, (int)chi.DegreesOfFreedom);
         double p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / dispersion, chi.DegreesOfFreedom);
+        if (TextNull(budget.Alpha) is { } fitted && chi.DegreesOfFreedom * fitted.UnitThreshold < threshold)
+        {
+            threshold = chi.DegreesOfFreedom * fitted.UnitThreshold;
+            p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / (chi.DegreesOfFreedom * fitted.Scale), fitted.Nu);
+        }
         return new WindowTest(DetectorNames.ChiSquare, chi.Statistic, threshold, p, DetectorNames.JensenShannon, js, context.Options.MinJensenShannonEffect);
     }
 
@@ -191,6 +209,41 @@ internal sealed class CountTracker : FeatureTracker
         _currentEvents = 0;
     }
 
+    /// <summary>
+    /// The text sketch's chi-square runs far below its degrees of freedom (each text adds unit mass spread
+    /// over many buckets), so the plain chi-square threshold is very conservative. The null is instead fitted
+    /// as a scaled chi-square a·χ²(ν) to the mean and variance of the reference blocks' statistics (per
+    /// degree of freedom; Satterthwaite), with the variance raised to its one-sided 99% upper confidence
+    /// bound because only a handful of blocks exist. Null when too few blocks were seen.
+    /// </summary>
+    private (double Alpha, double Scale, double Nu, double UnitThreshold)? TextNull(double alpha)
+    {
+        const int minimumBlocks = 5;
+        if (Kind != FeatureKind.Text || _ratioCount < minimumBlocks)
+        {
+            return null;
+        }
+
+        if (_textNull is { } cached && cached.Alpha == alpha)
+        {
+            return cached;
+        }
+
+        int k = _ratioCount;
+        double mean = _ratioSum / k;
+        double variance = (_ratioSquares - (k * mean * mean)) / (k - 1);
+        if (!(mean > 0) || !(variance > 0))
+        {
+            return null;
+        }
+
+        variance *= (k - 1) / SpecialFunctions.ChiSquareInverseSurvival(0.99, k - 1);
+        double scale = variance / (2 * mean);
+        double nu = Math.Max(1, 2 * mean * mean / variance);
+        _textNull = (alpha, scale, nu, scale * SpecialFunctions.ChiSquareInverseSurvival(alpha, nu));
+        return _textNull;
+    }
+
     private int Slots => _index is null ? _current.Length : Math.Min(_current.Length, _index.Slots);
 
     private TestResult PooledChiSquare()
@@ -215,8 +268,18 @@ internal sealed class CountTracker : FeatureTracker
 
                 if (r * ratio < MinExpected)
                 {
+                    // Sparse cells are grouped in slot order until a group is large enough to stand alone;
+                    // for the text sketch this keeps many cells (hash order is arbitrary, so groups are too).
                     sparseR += r;
                     sparseC += c;
+                    if (sparseR * ratio >= MinExpected)
+                    {
+                        pr[cells] = sparseR;
+                        pc[cells] = sparseC;
+                        cells++;
+                        sparseR = 0;
+                        sparseC = 0;
+                    }
                 }
                 else
                 {
@@ -228,7 +291,9 @@ internal sealed class CountTracker : FeatureTracker
 
             if (sparseR + sparseC > 0)
             {
-                if (sparseR * ratio >= MinExpected || cells == 0)
+                // A lone regular cell cannot absorb the rest: values the reference (almost) never saw
+                // replacing its only common value is the plainest drift there is.
+                if (cells < 2)
                 {
                     pr[cells] = sparseR;
                     pc[cells] = sparseC;

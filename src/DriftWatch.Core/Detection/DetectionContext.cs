@@ -7,10 +7,16 @@ namespace DriftWatch.Core.Detection;
 /// testing F features over windows of W events must average TargetEventsBetweenFalseAlarms events
 /// between false alarms, so each feature gets 1/F of that budget (Bonferroni), split evenly between its
 /// single-window test (per-window level α = W / (2·F·target)) and its CUSUM (in-control run length of
-/// 2·F·target / W windows). Thresholds depend only on F and degrees of freedom, so they are cached here.
+/// 2·F·target / W windows). Both are then tightened by <see cref="SafetyFactor"/>, because the tail and
+/// run-length approximations are not exact: every window is compared with the same finite reference
+/// (so scores are slightly correlated), counts are discrete, and Siegmund's run-length formula is an
+/// approximation. Thresholds depend only on F and degrees of freedom, so they are cached here.
 /// </summary>
 internal sealed class DetectionContext
 {
+    /// <summary>Design false-alarm rate = target rate / SafetyFactor; measured rates stay below the target.</summary>
+    public const double SafetyFactor = 2;
+
     private readonly Dictionary<long, double> _chiSquare = [];
     private readonly Dictionary<int, Budget> _budgets = [];
 
@@ -26,7 +32,7 @@ internal sealed class DetectionContext
         featureCount = Math.Max(featureCount, 1);
         if (!_budgets.TryGetValue(featureCount, out var budget))
         {
-            double windows = Options.TargetEventsBetweenFalseAlarms / Options.CurrentWindowSize;
+            double windows = SafetyFactor * Options.TargetEventsBetweenFalseAlarms / Options.CurrentWindowSize;
             double alpha = Math.Clamp(1 / (2 * featureCount * windows), 1e-12, 0.25);
             double runLength = 2 * featureCount * windows;
             budget = new Budget(

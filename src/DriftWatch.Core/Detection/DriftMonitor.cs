@@ -1,5 +1,4 @@
 using DriftWatch.Core.Events;
-using DriftWatch.Core.Features;
 using DriftWatch.Core.Results;
 
 namespace DriftWatch.Core.Detection;
@@ -190,7 +189,7 @@ public sealed class DriftMonitor : IDriftMonitor
     {
         var scores = _scores.ToArray();
         var alerts = _alerts
-            .OrderByDescending(a => a.Z)
+            .OrderByDescending(a => a.Rank)
             .ThenBy(a => a.Alert.Feature, StringComparer.Ordinal)
             .Select(a => a.Alert)
             .ToArray();

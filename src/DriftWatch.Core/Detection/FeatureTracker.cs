@@ -124,7 +124,8 @@ internal abstract class FeatureTracker(string name, FeatureKind kind)
         {
             _inEpisode = true;
             _quietWindows = 0;
-            alerts.Add(new RankedAlert(z, BuildAlert(options, key, test, cusumFired && !test.Fired, budget, at, start, windowEnd)));
+            double rank = test.EffectFloor > 0 ? test.Effect / test.EffectFloor : z;
+            alerts.Add(new RankedAlert(rank, BuildAlert(options, key, test, cusumFired && !test.Fired, budget, at, start, windowEnd)));
         }
         else if (_inEpisode)
         {
@@ -172,5 +173,9 @@ internal abstract class FeatureTracker(string name, FeatureKind kind)
     }
 }
 
-/// <summary>An alert with the normal score of its window, so a step lists the strongest evidence first.</summary>
-internal readonly record struct RankedAlert(double Z, DriftAlert Alert);
+/// <summary>
+/// An alert with its effect size relative to the effect floor, so that when several features alert in one
+/// step the one that moved most comes first (significance alone would favour the feature with the most
+/// data, not the one that changed).
+/// </summary>
+internal readonly record struct RankedAlert(double Rank, DriftAlert Alert);

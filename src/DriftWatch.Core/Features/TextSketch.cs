@@ -12,21 +12,82 @@ public static class TextSketch
     private const uint FnvPrime = 16777619;
     private const uint BigramSalt = 0x9E3779B9;
 
-    /// <summary>Adds the text's unigrams and bigrams to <paramref name="buckets"/>; returns how many were added.</summary>
-    public static int Accumulate(ReadOnlySpan<char> text, Span<double> buckets)
+    /// <summary>
+    /// Adds the text's unigrams and bigrams to <paramref name="buckets"/> with weight 1/(their number), so one
+    /// text adds a total mass of 1 (nothing when it has no words). Returns the number of n-grams.
+    /// </summary>
+    /// <remarks>
+    /// Unit mass per text makes the bucket counts behave no more variably than one categorical draw per
+    /// text, however strongly the words of a text hang together (templated replies, say): the chi-square
+    /// test on them then keeps its false-alarm rate, where counting every n-gram as an independent draw
+    /// would not.
+    /// </remarks>
+    public static int AccumulateNormalised(ReadOnlySpan<char> text, Span<double> buckets)
     {
+        // One hashing pass into a stack buffer of bucket indices, then the weighted adds; long texts
+        // fall back to two passes rather than renting memory.
+        const int maxBuffered = 256;
+        Span<int> indices = stackalloc int[maxBuffered];
         int count = 0;
         uint previous = 0;
         bool hasPrevious = false;
         int i = 0;
         while (NextWord(text, ref i, out uint word))
         {
-            buckets[Bucket(word, buckets.Length)] += 1;
-            count++;
+            if (count + 2 > maxBuffered)
+            {
+                int total = Accumulate(text, Span<double>.Empty, 0);
+                Accumulate(text, buckets, 1.0 / total);
+                return total;
+            }
+
+            indices[count++] = Bucket(word, buckets.Length);
             if (hasPrevious)
             {
-                buckets[Bucket(Bigram(previous, word), buckets.Length)] += 1;
+                indices[count++] = Bucket(Bigram(previous, word), buckets.Length);
+            }
+
+            previous = word;
+            hasPrevious = true;
+        }
+
+        if (count == 0)
+        {
+            return 0;
+        }
+
+        double weight = 1.0 / count;
+        foreach (int index in indices[..count])
+        {
+            buckets[index] += weight;
+        }
+
+        return count;
+    }
+
+    /// <summary>Adds the text's unigrams and bigrams to <paramref name="buckets"/>; returns how many were added.</summary>
+    public static int Accumulate(ReadOnlySpan<char> text, Span<double> buckets, double weight = 1)
+    {
+        int count = 0;
+        uint previous = 0;
+        bool hasPrevious = false;
+        int i = 0;
+        bool counting = buckets.IsEmpty;
+        while (NextWord(text, ref i, out uint word))
+        {
+            count++;
+            if (!counting)
+            {
+                buckets[Bucket(word, buckets.Length)] += weight;
+            }
+
+            if (hasPrevious)
+            {
                 count++;
+                if (!counting)
+                {
+                    buckets[Bucket(Bigram(previous, word), buckets.Length)] += weight;
+                }
             }
 
             previous = word;
@@ -95,9 +156,31 @@ public static class TextSketch
         }
 
         hash = FnvOffset;
-        while (i < text.Length && char.IsLetterOrDigit(text[i]))
+        while (i < text.Length)
         {
-            hash = (hash ^ char.ToLowerInvariant(text[i])) * FnvPrime;
+            char c = text[i];
+            if (c < 128)
+            {
+                // ASCII fast path: the same answers as char.IsLetterOrDigit / ToLowerInvariant.
+                if (char.IsAsciiLetterUpper(c))
+                {
+                    c = (char)(c | 0x20);
+                }
+                else if (!char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c))
+                {
+                    break;
+                }
+            }
+            else if (char.IsLetterOrDigit(c))
+            {
+                c = char.ToLowerInvariant(c);
+            }
+            else
+            {
+                break;
+            }
+
+            hash = (hash ^ c) * FnvPrime;
             i++;
         }
 

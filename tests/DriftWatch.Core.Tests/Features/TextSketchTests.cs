@@ -53,4 +53,17 @@ public sealed class TextSketchTests
         double overlap = a.Zip(b, Math.Min).Sum();
         Assert.True(overlap <= 2, $"overlap {overlap}");
     }
+
+    [Fact]
+    public void AccumulateNormalised_AnyText_AddsUnitMass()
+    {
+        var buckets = new double[64];
+
+        int ngrams = TextSketch.AccumulateNormalised("one two three four five", buckets);
+        int none = TextSketch.AccumulateNormalised(" ... ", buckets);
+
+        Assert.Equal(9, ngrams);
+        Assert.Equal(0, none);
+        Assert.Equal(1.0, buckets.Sum(), 12);
+    }
 }

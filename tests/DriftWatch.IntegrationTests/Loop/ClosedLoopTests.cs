@@ -85,7 +85,7 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
         }
 
         Assert.Equal("\"general\"", runtime.Get("route/urgency=high"));
-        var alert = await WaitForAlertAsync(alerts, "decision.outcome|input.features.urgency=high", service);
+        var alert = WaitForAlert(alerts, "decision.outcome|input.features.urgency=high", service);
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
@@ -115,24 +115,31 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private async Task<JsonElement> WaitForAlertAsync(string topic, string feature, DriftWatchProcess service)
+    private JsonElement WaitForAlert(string topic, string feature, DriftWatchProcess service)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < deadline)
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<byte[]?, byte[]>(new Confluent.Kafka.ConsumerConfig
         {
-            foreach (var message in TestEvents.ReadAll(kafka.BootstrapServers, topic, int.MaxValue, TimeSpan.FromSeconds(2)))
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = $"alert-reader-{Guid.NewGuid():N}",
+            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Subscribe(topic);
+        var seen = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline && !service.HasExited)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(250))?.Message is { } message)
             {
-                var alert = JsonDocument.Parse(message.Message.Value).RootElement;
-                if (alert.GetProperty("feature").GetString() == feature)
+                var alert = JsonDocument.Parse(message.Value).RootElement.Clone();
+                seen.Add(alert.GetProperty("feature").GetString()!);
+                if (seen[^1] == feature)
                 {
                     return alert;
                 }
             }
-
-            Assert.False(service.HasExited, service.Output);
         }
 
-        throw new TimeoutException($"No alert on {feature} within 120 s.\n{service.Output}");
+        throw new TimeoutException($"No alert on {feature} within 120 s; alerts seen: {string.Join(", ", seen)}.\n{service.Output}");
     }
 
     private static string AlertmanagerPayload(JsonElement alert, string status)
