@@ -83,22 +83,38 @@ public sealed class BaselineCatalogTests
     }
 
     [Fact]
-    public async Task FindChangedStateKeys_OnlyChangesAfterBaselineInAnOverlappingSegment()
+    public async Task FindChangedStateKeys_SegmentDrift_RevertsTheChangeToThatSegmentAndLeavesTheOthers()
     {
         var catalog = new InMemoryBaselineCatalog(referenceEvents: 2);
         catalog.Observe(State(0, "route/before"));
         catalog.Observe(Decision(1, "mem-1"));
         catalog.Observe(Decision(2, "mem-1"));
-        catalog.Observe(State(3, "route/urgency=high", new Dictionary<string, string> { ["urgency"] = "high" }));
-        catalog.Observe(State(4, "route/urgency=low", new Dictionary<string, string> { ["urgency"] = "low" }));
-        catalog.Observe(State(5, "tone"));
+        catalog.Observe(State(30, "route/urgency=high", new Dictionary<string, string> { ["urgency"] = "high" }));
+        catalog.Observe(State(40, "route/urgency=low", new Dictionary<string, string> { ["urgency"] = "low" }));
+        catalog.Observe(State(50, "memory/greeting"));
         var baseline = (await catalog.FindLastGoodAsync("a", "production", T0.AddMinutes(1), CancellationToken.None))!;
 
-        var keys = await catalog.FindChangedStateKeysAsync("a", "production", baseline, new Dictionary<string, string> { ["urgency"] = "high" }, CancellationToken.None);
-        var all = await catalog.FindChangedStateKeysAsync("a", "production", baseline, new Dictionary<string, string>(), CancellationToken.None);
+        var keys = await catalog.FindChangedStateKeysAsync("a", "production", baseline, "decision.outcome|input.features.urgency=high", T0.AddSeconds(60), CancellationToken.None);
 
-        Assert.Equal(["route/urgency=high", "tone"], keys);
-        Assert.Equal(["route/urgency=high", "route/urgency=low", "tone"], all);
+        Assert.Equal(["route/urgency=high"], keys);
+    }
+
+    [Fact]
+    public async Task FindChangedStateKeys_ChangesBeforeBaselineOrOfOtherAgents_AreNeverReverted()
+    {
+        var catalog = new InMemoryBaselineCatalog(referenceEvents: 2);
+        catalog.Observe(State(0, "route/early"));
+        catalog.Observe(Decision(10, "mem-1"));
+        catalog.Observe(Decision(20, "mem-1"));
+        catalog.Observe(Decision(25, "mem-9", agent: "b"));
+        catalog.Observe(State(30, "route/default"));
+        var baseline = (await catalog.FindLastGoodAsync("a", "production", T0.AddMinutes(1), CancellationToken.None))!;
+
+        var keys = await catalog.FindChangedStateKeysAsync("a", "production", baseline, "decision.outcome", T0.AddSeconds(40), CancellationToken.None);
+        var other = await catalog.FindChangedStateKeysAsync("b", "production", baseline, "decision.outcome", T0.AddSeconds(40), CancellationToken.None);
+
+        Assert.Equal(["route/default"], keys);
+        Assert.Empty(other);
     }
 
     [Fact]
@@ -106,14 +122,15 @@ public sealed class BaselineCatalogTests
     {
         var catalog = new InMemoryBaselineCatalog(referenceEvents: 1, maxStateChanges: 2);
         catalog.Observe(Decision(1, "mem-1"));
-        catalog.Observe(State(2, "k1"));
-        catalog.Observe(State(3, "k2"));
-        catalog.Observe(State(4, "k3"));
+        catalog.Observe(State(2, "route/k1"));
+        catalog.Observe(State(3, "route/k2"));
+        catalog.Observe(State(4, "route/k3"));
         var baseline = (await catalog.FindLastGoodAsync("a", "production", T0.AddMinutes(1), CancellationToken.None))!;
 
-        var keys = await catalog.FindChangedStateKeysAsync("a", "production", baseline, new Dictionary<string, string>(), CancellationToken.None);
+        var keys = await catalog.FindChangedStateKeysAsync("a", "production", baseline, "decision.outcome", T0.AddSeconds(5), CancellationToken.None);
 
-        Assert.Equal(["k2", "k3"], keys);
+        Assert.DoesNotContain("route/k1", keys);
+        Assert.Contains("route/k3", keys);
     }
 
     [Theory]

@@ -22,13 +22,16 @@ public interface IBaselineCatalog
         CancellationToken cancellationToken);
 
     /// <summary>
-    /// State keys changed after <paramref name="baseline"/> that apply to <paramref name="segment"/> (a change
-    /// without a segment applies to all traffic). Empty when nothing is known, which reverts the whole state.
+    /// The state keys to revert for a drift of <paramref name="feature"/> that began at
+    /// <paramref name="driftOnset"/>: of the changes made after <paramref name="baseline"/>, those most likely
+    /// to have caused it (close to the onset, in the drifted segment, about the drifted behaviour). Empty
+    /// when no change is known, which reverts the whole state.
     /// </summary>
     ValueTask<IReadOnlyList<string>> FindChangedStateKeysAsync(
         string agentId,
         string environment,
         RollbackBaseline baseline,
-        IReadOnlyDictionary<string, string> segment,
+        string feature,
+        DateTimeOffset driftOnset,
         CancellationToken cancellationToken);
 }

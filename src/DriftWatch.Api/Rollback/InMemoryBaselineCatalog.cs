@@ -1,4 +1,5 @@
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Snapshots;
 
 namespace DriftWatch.Api.Rollback;
 
@@ -6,7 +7,7 @@ namespace DriftWatch.Api.Rollback;
 /// A baseline catalog kept in memory from the events it observes. Per agent and environment the versions
 /// seen in the first <c>referenceEvents</c> decisions form the reference window, the same idea as the
 /// detectors' reference window; the newest version of that window seen before a drift began is the last
-/// good baseline. State events after it name the keys to revert. Thread-safe.
+/// good baseline. State changes after it are ranked as causes of a drift (RollbackAttribution) and the likely ones are reverted. Thread-safe.
 /// </summary>
 public sealed class InMemoryBaselineCatalog : IBaselineCatalog
 {
@@ -119,11 +120,13 @@ public sealed class InMemoryBaselineCatalog : IBaselineCatalog
         string agentId,
         string environment,
         RollbackBaseline baseline,
-        IReadOnlyDictionary<string, string> segment,
+        string feature,
+        DateTimeOffset driftOnset,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(baseline);
-        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentException.ThrowIfNullOrEmpty(feature);
+        List<StateEvent> changes;
         lock (_gate)
         {
             if (!_agents.TryGetValue((agentId, environment), out var history))
@@ -131,31 +134,11 @@ public sealed class InMemoryBaselineCatalog : IBaselineCatalog
                 return ValueTask.FromResult<IReadOnlyList<string>>([]);
             }
 
-            var keys = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var change in history.Changes)
-            {
-                if (change.Timestamp > baseline.LastSeen && Overlaps(change.Segment, segment))
-                {
-                    keys.Add(change.Key);
-                }
-            }
-
-            return ValueTask.FromResult<IReadOnlyList<string>>([.. keys]);
-        }
-    }
-
-    // Two segments overlap unless they name the same input feature with different values.
-    private static bool Overlaps(IReadOnlyDictionary<string, string> change, IReadOnlyDictionary<string, string> drifted)
-    {
-        foreach (var (name, value) in change)
-        {
-            if (drifted.TryGetValue(name, out var other) && !string.Equals(value, other, StringComparison.Ordinal))
-            {
-                return false;
-            }
+            changes = [.. history.Changes];
         }
 
-        return true;
+        var ranked = RollbackAttribution.Rank(new DriftObservation(agentId, environment, feature, driftOnset), baseline.LastSeen, changes);
+        return ValueTask.FromResult(RollbackAttribution.KeysToRevert(ranked));
     }
 
     private AgentHistory HistoryOf(string agentId, string environment)

@@ -72,7 +72,7 @@ internal sealed class RollbackPlanner
         }
 
         var segment = SegmentOf(subject.Feature);
-        var revertKeys = await _catalog.FindChangedStateKeysAsync(subject.AgentId, subject.Environment, baseline, segment, cancellationToken);
+        var revertKeys = await _catalog.FindChangedStateKeysAsync(subject.AgentId, subject.Environment, baseline, subject.Feature, onset, cancellationToken);
         return new RollbackCommand
         {
             CommandId = CommandIdOf(source, alert),

@@ -76,6 +76,24 @@ public static class RollbackAttribution
     }
 
     /// <summary>
+    /// The keys a scoped rollback reverts from a ranking (best first): those scoring at least
+    /// <see cref="AttributionOptions.RevertScoreRatio"/> of the best, at most
+    /// <see cref="AttributionOptions.MaxKeysToRevert"/>; the other changes stay in place.
+    /// </summary>
+    public static IReadOnlyList<string> KeysToRevert(IReadOnlyList<RollbackCandidate> ranked, AttributionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(ranked);
+        options ??= AttributionOptions.Default;
+        var top = ranked.Count == 0 ? 0 : ranked[0].Score;
+        return ranked
+            .Where(c => c.Score > 0 && c.Score >= options.RevertScoreRatio * top)
+            .Select(static c => c.Change.Key)
+            .Distinct(StringComparer.Ordinal)
+            .Take(options.MaxKeysToRevert)
+            .ToList();
+    }
+
+    /// <summary>
     /// Builds a scoped rollback plan from a diff of the last good snapshot (baseline) against the drifted
     /// behaviour (candidate): the significant changes are the drifts (the top <paramref name="maxDrifts"/>), each
     /// state change keeps its best score over them (weighted by the square of each drift's distance relative to the largest),
@@ -124,13 +142,7 @@ public static class RollbackAttribution
             .ThenBy(static c => c.Change.Key, StringComparer.Ordinal)
             .ThenBy(static c => c.Change.EventId, StringComparer.Ordinal)
             .ToList();
-        var top = ranked.Count == 0 ? 0 : ranked[0].Score;
-        var keys = ranked
-            .Where(c => c.Score > 0 && c.Score >= options.RevertScoreRatio * top)
-            .Select(static c => c.Change.Key)
-            .Distinct(StringComparer.Ordinal)
-            .Take(options.MaxKeysToRevert)
-            .ToList();
+        var keys = KeysToRevert(ranked, options);
         var stateVersion = lastGood.StateVersions.Counts
             .Where(static kv => kv.Key != CategoryCounts.OtherKey)
             .OrderByDescending(static kv => kv.Value)
