@@ -14,6 +14,8 @@ internal static class CliApplication
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());
+        root.Subcommands.Add(SnapshotCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
         return root;
     }
 

@@ -32,10 +32,11 @@ internal static class SimulateCommand
         };
         var manifest = new Option<string?>("--manifest") { Description = "Write the ground truth (drift onsets, expected features, causal state changes) to this JSON file.", HelpName = "FILE" };
         var invalidEvery = new Option<int>("--invalid-every") { Description = "Insert one malformed message after every N events (0: none).", DefaultValueFactory = _ => 0 };
+        var environment = new Option<string>("--environment", "-e") { Description = "Environment of every event (e.g. staging).", DefaultValueFactory = _ => "production" };
         var pace = new Option<double>("--pace") { Description = "Wall-clock pace in messages per second (0: as fast as possible).", DefaultValueFactory = _ => 0 };
         var command = new Command("simulate", "Generate a realistic agent fleet's decision events, with drift injected where you choose.")
         {
-            output, bootstrap, topic, agents, events, seed, rate, drift, manifest, invalidEvery, pace,
+            output, bootstrap, topic, agents, events, seed, rate, environment, drift, manifest, invalidEvery, pace,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,6 +46,7 @@ internal static class SimulateCommand
                 Events = parse.GetValue(events),
                 Seed = parse.GetValue(seed),
                 EventsPerSecond = parse.GetValue(rate),
+                Environment = parse.GetValue(environment)!,
             };
             foreach (var spec in parse.GetValue(drift) ?? [])
             {

@@ -7,6 +7,9 @@ public sealed class HelpTests
     [InlineData("run")]
     [InlineData("simulate")]
     [InlineData("replay")]
+    [InlineData("audit")]
+    [InlineData("snapshot")]
+    [InlineData("compare")]
     public void Build_EveryCommand_HasDescriptionAndDocumentedOptions(string name)
     {
         var command = CliApplication.Build().Subcommands.Single(c => c.Name == name);
