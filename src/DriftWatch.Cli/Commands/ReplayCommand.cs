@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using DriftWatch.Cli.Hosting;
-using DriftWatch.Core.Detection;
-using DriftWatch.Core.Events;
+using DriftWatch.Core.Replay;
 
 namespace DriftWatch.Cli.Commands;
 
@@ -24,7 +23,7 @@ internal static class ReplayCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = DriftWatchSettings.Load(parse.GetValue(config));
-            var monitor = Detection.CreateMonitor(settings);
+            var runner = new ReplayRunner(Detection.CreateMonitor(settings));
             var inputPath = parse.GetValue(input)!;
             if (!File.Exists(inputPath))
             {
@@ -33,49 +32,25 @@ internal static class ReplayCommand
 
             var outPath = parse.GetValue(alertsOut)!;
             using var reader = new StreamReader(inputPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            await using var output = outPath == "-" ? Console.OpenStandardOutput() : new FileStream(outPath, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-            long lines = 0, events = 0, bad = 0, alerts = 0;
-            var length = new FileInfo(inputPath).Length;
+            await using var writer = outPath == "-"
+                ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false))
+                : new StreamWriter(outPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
+            writer.NewLine = "\n";
+            var length = Math.Max(1, new FileInfo(inputPath).Length);
+            ReplaySummary? summary = null;
             await Progress.RunAsync(
                 $"replaying {inputPath}",
                 () => (reader.BaseStream.Position, length),
                 quiet: outPath == "-",
-                async ct =>
-                {
-                    while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
-                    {
-                        lines++;
-                        if (string.IsNullOrWhiteSpace(line))
-                        {
-                            continue;
-                        }
-
-                        var result = AgentEventParser.Parse(Encoding.UTF8.GetBytes(line));
-                        switch (result.Kind)
-                        {
-                            case AgentEventKind.Decision:
-                                events++;
-                                foreach (var alert in monitor.Observe(result.Decision!).Alerts)
-                                {
-                                    alerts++;
-                                    await output.WriteAsync(DriftAlertJson.ToUtf8(alert), ct).ConfigureAwait(false);
-                                    output.WriteByte((byte)'\n');
-                                }
-
-                                break;
-                            case AgentEventKind.State:
-                                events++;
-                                monitor.Observe(result.State!);
-                                break;
-                            default:
-                                bad++;
-                                await Console.Error.WriteLineAsync($"line {lines}: {result.Error}").ConfigureAwait(false);
-                                break;
-                        }
-                    }
-                },
+                async ct => summary = await runner.RunAsync(
+                    reader,
+                    writer,
+                    bad => Console.Error.WriteLine($"line {bad.LineNumber}: {bad.Reason}"),
+                    cancellationToken: ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"replayed {lines:N0} lines: {events:N0} events, {bad:N0} bad lines skipped, {alerts:N0} alerts written to {outPath}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(
+                $"replayed {summary!.Lines:N0} lines: {summary.DecisionEvents:N0} decisions, {summary.StateEvents:N0} state changes, " +
+                $"{summary.BadLines:N0} bad lines skipped, {summary.Alerts:N0} alerts written to {outPath}").ConfigureAwait(false);
             return 0;
         });
         return command;

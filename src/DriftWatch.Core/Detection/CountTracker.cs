@@ -291,7 +291,9 @@ internal sealed class CountTracker : FeatureTracker
 
             if (sparseR + sparseC > 0)
             {
-                if (cells == 0)
+                // A lone regular cell cannot absorb the rest: values the reference (almost) never saw
+                // replacing its only common value is the plainest drift there is.
+                if (cells < 2)
                 {
                     pr[cells] = sparseR;
                     pc[cells] = sparseC;

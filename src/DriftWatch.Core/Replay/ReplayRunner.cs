@@ -7,8 +7,7 @@ namespace DriftWatch.Core.Replay;
 
 /// <summary>
 /// Runs the detectors over a recording (CONTRACT.md section 3): reads JSONL events in file order, feeds
-/// them to a monitor on event time only, and writes every alert as one JSON line
-/// (<see cref="DriftAlertJson"/>). A bad line is reported
+/// them to a monitor on event time only, and writes every alert as one JSON line. A bad line is reported
 /// through the callback and skipped. The same input gives the same alert lines on every run.
 /// </summary>
 public sealed class ReplayRunner
@@ -78,7 +77,7 @@ public sealed class ReplayRunner
                             onStep?.Invoke(step);
                             foreach (var alert in step.Alerts)
                             {
-                                await alerts.WriteLineAsync(Encoding.UTF8.GetString(DriftAlertJson.ToUtf8(alert)).AsMemory(), cancellationToken).ConfigureAwait(false);
+                                await alerts.WriteLineAsync(AlertJson.Format(alert).AsMemory(), cancellationToken).ConfigureAwait(false);
                                 alertCount++;
                             }
                         }

@@ -12,12 +12,16 @@ namespace DriftWatch.Kafka.Consuming;
 /// <remarks>
 /// The Confluent consumer is not thread-safe, so every call to it happens on the consumer thread;
 /// acknowledgements from the stream travel to it through a queue. When the channel is full the thread
-/// pauses its partitions and keeps polling, so the group sees a live member while the stream applies
-/// backpressure (a blocked poll would exceed max.poll.interval.ms and trigger a rebalance).
+/// waits in short steps for the stream to take messages; librdkafka's own prefetch queue is bounded, so it
+/// stops fetching meanwhile. Only when the stream stays blocked (a sink outage) does the thread pause its
+/// partitions and keep polling, so the group sees a live member (a poll blocked for longer than
+/// max.poll.interval.ms would trigger a rebalance). Pausing at every full channel would be far slower:
+/// librdkafka discards a paused partition's prefetched messages and fetches them again on resume.
 /// </remarks>
 public sealed partial class KafkaEventConsumer : IAsyncDisposable
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
+    private const long StallBeforePauseMs = 1000;
 
     private readonly KafkaConsumerOptions _options;
     private readonly ILogger _logger;
@@ -32,6 +36,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private volatile bool _stopFetching;
     private volatile bool _closeRequested;
     private bool _paused;
+    private long _fullSince = -1;
     private long _lag;
     private long _consumed;
     private long _acknowledged;
@@ -112,9 +117,21 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     public void Acknowledge(IReadOnlyList<ConsumedMessage> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        // Messages of a partition arrive in order, so its last one in the list stands for all of them.
+        ConsumedMessage? previous = null;
         foreach (var message in messages)
         {
-            _acks.Enqueue((new TopicPartition(message.Topic, message.Partition), message.Offset + 1));
+            if (previous is not null && (previous.Partition != message.Partition || !string.Equals(previous.Topic, message.Topic, StringComparison.Ordinal)))
+            {
+                _acks.Enqueue((new TopicPartition(previous.Topic, previous.Partition), previous.Offset + 1));
+            }
+
+            previous = message;
+        }
+
+        if (previous is not null)
+        {
+            _acks.Enqueue((new TopicPartition(previous.Topic, previous.Partition), previous.Offset + 1));
         }
 
         Interlocked.Add(ref _acknowledged, messages.Count);
@@ -159,6 +176,14 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
                 }
 
                 FlushPending();
+                if (_pending.Count > 0 && !_paused)
+                {
+                    // The stream is behind for now. Waiting a millisecond at a time costs no throughput as
+                    // long as the channel holds more than the stream takes in a millisecond.
+                    Thread.Sleep(1);
+                    continue;
+                }
+
                 ReadLag();
                 var result = _consumer.Consume(_paused ? TimeSpan.FromMilliseconds(20) : PollTimeout);
                 if (result?.Message is not null)
@@ -209,16 +234,28 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             Interlocked.Increment(ref _consumed);
         }
 
-        var full = _pending.Count > 0;
-        if (full && !_paused)
+        if (_pending.Count == 0)
+        {
+            _fullSince = -1;
+            if (_paused && _channel.Reader.Count < _options.BufferCapacity / 2)
+            {
+                _consumer.Resume(_consumer.Assignment);
+                _paused = false;
+            }
+
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        if (_fullSince < 0)
+        {
+            _fullSince = now;
+        }
+
+        if (!_paused && now - _fullSince >= StallBeforePauseMs)
         {
             _consumer.Pause(_consumer.Assignment);
             _paused = true;
-        }
-        else if (!full && _paused && _channel.Reader.Count < _options.BufferCapacity / 2)
-        {
-            _consumer.Resume(_consumer.Assignment);
-            _paused = false;
         }
     }
 

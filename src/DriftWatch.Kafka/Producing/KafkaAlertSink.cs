@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Text;
 using Confluent.Kafka;
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Replay;
 using DriftWatch.Core.Results;
 
 namespace DriftWatch.Kafka.Producing;
@@ -38,11 +40,18 @@ public sealed class KafkaAlertSink : IResultSink
             var alert = batch.Alerts[i];
             sends[i] = _producer.ProduceAsync(
                 _topic,
-                new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(alert.Key.AgentId), Value = DriftAlertJson.ToUtf8(alert) },
+                new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(alert.Key.AgentId), Value = ToUtf8(alert) },
                 cancellationToken);
         }
 
         await Task.WhenAll(sends).ConfigureAwait(false);
+    }
+
+    private static byte[] ToUtf8(DriftAlert alert)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        AlertJson.Write(buffer, alert);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <inheritdoc />

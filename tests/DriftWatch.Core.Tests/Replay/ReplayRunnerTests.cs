@@ -108,4 +108,18 @@ public sealed class ReplayRunnerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
             () => new ReplayRunner().RunAsync(new StringReader(Recording()), TextWriter.Null, cancellationToken: cancellation.Token));
     }
+
+    [Fact]
+    public void AlertJson_NonFiniteScore_WritesNull()
+    {
+        var key = new BehaviourKey("a", "production", "route");
+        var at = new DateTimeOffset(2026, 3, 2, 8, 52, 10, 120, TimeSpan.Zero);
+        var alert = new DriftAlert(key, "decision.outcome", "chi2", double.PositiveInfinity, 18.5, AlertSeverity.Critical, at, at.AddMinutes(-5), at, "s", []);
+
+        using var json = JsonDocument.Parse(AlertJson.Format(alert));
+
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("score").ValueKind);
+        Assert.Equal("2026-03-02T08:52:10.120Z", json.RootElement.GetProperty("detected_at").GetString());
+        Assert.Equal("critical", json.RootElement.GetProperty("severity").GetString());
+    }
 }

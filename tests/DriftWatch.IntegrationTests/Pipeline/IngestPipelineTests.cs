@@ -116,6 +116,9 @@ public sealed class IngestPipelineTests(KafkaEnvironment kafka)
         };
         consumer.Topics.Clear();
         consumer.Topics.Add(topic);
+        // On the embedded cluster a member rejoining the same group waits for the previous member's session
+        // to expire (45 s by default); a short session keeps the restart test short.
+        consumer.Extra["session.timeout.ms"] = "6000";
         var options = new PipelineOptions
         {
             DeadLetterTopic = dlq,

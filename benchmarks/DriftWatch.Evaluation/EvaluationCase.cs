@@ -1,0 +1,53 @@
+using DriftWatch.Simulation;
+
+namespace DriftWatch.Evaluation;
+
+/// <summary>One simulated run of the evaluation: a drift kind and mode (or none) with one seed.</summary>
+internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? Mode, long Seed, SimulationOptions Options)
+{
+    internal const string QuietGroup = "quiet fleet";
+
+    // Onsets around half way that fall at different points of the detector's 250-event windows (with 8,000
+    // decisions per agent: 3,600, 3,760, 3,920, 4,080, 4,240), so a delay is not always measured from a
+    // window boundary.
+    internal static readonly double[] Onsets = [0.45, 0.47, 0.49, 0.51, 0.53];
+
+    internal static string GroupName(DriftKind kind, DriftMode mode) =>
+        $"{DriftScenario.KindName(kind)} ({(mode == DriftMode.Sudden ? "sudden" : "gradual")})";
+
+    /// <summary>
+    /// Every drift kind, sudden and gradual, over N seeds each, then one quiet fleet. Each scenario group has
+    /// its own seeds (group g uses 100g+1 .. 100g+N) so the undrifted agents of different groups are
+    /// independent samples, not the same streams counted ten times. The drifting agent rotates with the run
+    /// so every agent profile drifts somewhere; the onset moves with it around half way, and a gradual drift
+    /// ramps over the simulator's default 2,000 events.
+    /// </summary>
+    internal static IReadOnlyList<EvaluationCase> Plan(EvaluationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var cases = new List<EvaluationCase>();
+        var agentIds = new SimulationOptions { Agents = settings.Agents }.AgentIds();
+        var group = 0;
+        foreach (var kind in Enum.GetValues<DriftKind>())
+        {
+            foreach (var mode in new[] { DriftMode.Sudden, DriftMode.Gradual })
+            {
+                group++;
+                for (var run = 0; run < settings.Seeds; run++)
+                {
+                    var seed = (100L * group) + run + 1;
+                    var scenario = new DriftScenario(kind) { Agent = agentIds[run % agentIds.Count], Mode = mode, Onset = Onsets[run % Onsets.Length] };
+                    var options = new SimulationOptions { Seed = seed, Agents = settings.Agents, Events = settings.Events, Scenarios = [scenario] };
+                    cases.Add(new EvaluationCase(GroupName(kind, mode), kind, mode, seed, options));
+                }
+            }
+        }
+
+        cases.Add(new EvaluationCase(QuietGroup, null, null, settings.QuietSeed, new SimulationOptions { Seed = settings.QuietSeed, Agents = settings.Agents, Events = settings.QuietEvents }));
+        return cases;
+    }
+
+    /// <summary>A file name for this case's events.</summary>
+    internal string FileName =>
+        (Kind is { } kind ? $"{DriftScenario.KindName(kind)}-{(Mode == DriftMode.Sudden ? "sudden" : "gradual")}" : "quiet") + $"-seed{Seed}.jsonl";
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace DriftWatch.Evaluation;
+
+/// <summary>Command-line settings of the evaluation, with the defaults the published figures use.</summary>
+internal sealed class EvaluationSettings
+{
+    internal const string Usage = """
+        Usage: dotnet run -c Release --project benchmarks/DriftWatch.Evaluation [-- options]
+          --seeds N          seeds per drift scenario (default 5: seeds 1..N)
+          --events N         decision events per drift scenario fleet (default 32000)
+          --agents N         agents per fleet (default 4)
+          --quiet-events N   decision events of the quiet fleet (default 200000)
+          --quiet-seed N     seed of the quiet fleet (default 1)
+          --out DIR          where evaluation.json goes (default benchmarks/results)
+          --readme FILE      README whose 'Detection evaluation' section is rewritten (default benchmarks/README.md; '-' for none)
+          --work DIR         where the scenario JSONL files are written (default: a temporary folder)
+          --keep-files       keep the scenario files instead of deleting each after its replay
+          --parallel N       scenarios replayed at once (default: processor count)
+        """;
+
+    internal int Seeds { get; private set; } = 5;
+
+    internal int Events { get; private set; } = 32_000;
+
+    internal int Agents { get; private set; } = 4;
+
+    internal int QuietEvents { get; private set; } = 200_000;
+
+    internal long QuietSeed { get; private set; } = 1;
+
+    internal string OutDirectory { get; private set; } = Path.Combine("benchmarks", "results");
+
+    internal string? Readme { get; private set; } = Path.Combine("benchmarks", "README.md");
+
+    internal string? WorkDirectory { get; private set; }
+
+    internal bool KeepFiles { get; private set; }
+
+    internal int Parallel { get; private set; } = Environment.ProcessorCount;
+
+    /// <summary>Reads the arguments; throws <see cref="ArgumentException"/> naming a bad one.</summary>
+    internal static EvaluationSettings Parse(IReadOnlyList<string> args)
+    {
+        var settings = new EvaluationSettings();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            int Positive()
+            {
+                var text = Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                    ? n
+                    : throw new ArgumentException($"{name} must be a positive integer, got '{text}'.");
+            }
+
+            switch (name)
+            {
+                case "--seeds": settings.Seeds = Positive(); break;
+                case "--events": settings.Events = Positive(); break;
+                case "--agents": settings.Agents = Positive(); break;
+                case "--quiet-events": settings.QuietEvents = Positive(); break;
+                case "--quiet-seed": settings.QuietSeed = Positive(); break;
+                case "--out": settings.OutDirectory = Value(); break;
+                case "--readme": settings.Readme = Value() is var readme && readme == "-" ? null : readme; break;
+                case "--work": settings.WorkDirectory = Value(); break;
+                case "--keep-files": settings.KeepFiles = true; break;
+                case "--parallel": settings.Parallel = Positive(); break;
+                default: throw new ArgumentException($"Unknown argument '{name}'.");
+            }
+        }
+
+        return settings;
+    }
+
+    /// <summary>The command line that reproduces these settings (output paths left out).</summary>
+    internal string CommandLine() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents} --quiet-seed {QuietSeed}");
+}

@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DriftWatch.IntegrationTests.Infrastructure;
+using DriftWatch.SampleAgent;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DriftWatch.IntegrationTests.Loop;
+
+/// <summary>
+/// The product's loop on real parts: a sample agent publishes decisions to Kafka, the real driftwatch
+/// service detects the drift its bad policy change causes and publishes the alert, an Alertmanager
+/// webhook delivery (posted here in Alertmanager's v4 format; the Prometheus → Alertmanager hop itself
+/// runs against the real servers in DriftWatch.Api.Tests) makes DriftWatch publish a rollback command on
+/// the Kafka control topic, and the agent reverts exactly the drifted policy key.
+/// </summary>
+[Collection(KafkaCollection.Name)]
+public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
+{
+    private const string Token = "loop-test-token";
+    private readonly string _directory = Directory.CreateTempSubdirectory("driftwatch-loop-").FullName;
+
+    [Fact]
+    public async Task Run_PolicyDriftAlertedAndWebhookDelivered_AgentRollsBackOnlyTheDriftedKeyOverKafka()
+    {
+        var decisions = await kafka.CreateTopicAsync("decisions", partitions: 3);
+        var dlq = await kafka.CreateTopicAsync("dlq", partitions: 1);
+        var alerts = await kafka.CreateTopicAsync("alerts", partitions: 1);
+        var control = await kafka.CreateTopicAsync("control", partitions: 1);
+        var audit = await kafka.CreateTopicAsync("audit", partitions: 1);
+        var port = FreePort();
+        var auditFile = Path.Combine(_directory, "audit.jsonl");
+
+        using var service = DriftWatchProcess.Start(
+            ["run", "--bootstrap-servers", kafka.BootstrapServers, "--topic", decisions, "--log-level", "Warning"],
+            new Dictionary<string, string>
+            {
+                ["DRIFTWATCH_Pipeline__DeadLetterTopic"] = dlq,
+                ["DRIFTWATCH_Pipeline__AlertsTopic"] = alerts,
+                ["DRIFTWATCH_Pipeline__BatchInterval"] = "00:00:00.050",
+                ["DRIFTWATCH_Api__Url"] = $"http://127.0.0.1:{port}",
+                ["DRIFTWATCH_Api__BearerToken"] = Token,
+                ["DRIFTWATCH_Api__Rollback__AllowedAgents__0"] = "support-router",
+                ["DRIFTWATCH_Api__Rollback__ControlTopic"] = control,
+                ["DRIFTWATCH_Api__Rollback__AuditTopic"] = audit,
+                ["DRIFTWATCH_Api__Rollback__AuditFilePath"] = auditFile,
+            });
+
+        var options = new SampleAgentOptions { BootstrapServers = kafka.BootstrapServers, DecisionTopic = decisions, StateTopic = decisions, ControlTopic = control };
+        var runtime = new RoutingPolicyRuntime(options.AgentId, options.AgentVersion, TimeProvider.System);
+        using var agentIo = new KafkaAgentIo(options, NullLogger.Instance);
+        var handler = new RollbackHandler(runtime, NullLogger.Instance);
+        var applied = new TaskCompletionSource<RollbackApplied>(TaskCreationOptions.RunContinuationsAsynchronously);
+        handler.Reverted += result => applied.TrySetResult(result);
+        using var stop = new CancellationTokenSource();
+        var listening = agentIo.ListenForCommandsAsync(handler, stop.Token);
+
+        foreach (var (key, queue) in new[] { ("route/default", "general"), ("route/urgency=high", "escalations"), ("route/urgency=low", "self-service"), ("memory/greeting", "hello") })
+        {
+            await agentIo.PublishStateAsync(AgentEvents.State(runtime, runtime.Set(key, JsonValue.Create(queue)), options.Environment), CancellationToken.None);
+        }
+
+        var random = new Random(11);
+        string[] urgencies = ["low", "normal", "high"];
+        string[] categories = ["invoice", "outage", "account", "feature"];
+        for (var n = 1; n <= 4000; n++)
+        {
+            if (n == 2600)
+            {
+                // The bad lesson the loop must undo.
+                await agentIo.PublishStateAsync(AgentEvents.State(runtime, runtime.Set("route/urgency=high", JsonValue.Create("general")), options.Environment), CancellationToken.None);
+            }
+
+            if (n == 2700)
+            {
+                // An unrelated change that must survive the rollback.
+                await agentIo.PublishStateAsync(AgentEvents.State(runtime, runtime.Set("memory/greeting", JsonValue.Create("hi there")), options.Environment), CancellationToken.None);
+            }
+
+            var ticket = new Ticket("my order is late", categories[random.Next(categories.Length)], urgencies[random.Next(urgencies.Length)], "email");
+            await agentIo.PublishDecisionAsync(AgentEvents.Decision(runtime, runtime.Decide(ticket), options.Environment), CancellationToken.None);
+        }
+
+        Assert.Equal("\"general\"", runtime.Get("route/urgency=high"));
+        var alert = WaitForAlert(alerts, "decision.outcome|input.features.urgency=high", service);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        var payload = AlertmanagerPayload(alert, "firing");
+        var response = await http.PostAsync(new Uri("/webhooks/alertmanager", UriKind.Relative), new StringContent(payload, Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{service.Output}");
+
+        var result = await applied.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal("\"escalations\"", runtime.Get("route/urgency=high"));
+        Assert.Equal("\"hi there\"", runtime.Get("memory/greeting"));
+        Assert.Contains(result.Reverted, change => change.Key == "route/urgency=high");
+        Assert.DoesNotContain(result.Reverted, change => change.Key == "memory/greeting");
+
+        // Delivered again (Alertmanager repeats notifications): recorded, not executed twice.
+        var again = await http.PostAsync(new Uri("/webhooks/alertmanager", UriKind.Relative), new StringContent(payload, Encoding.UTF8, "application/json"));
+        Assert.True(again.IsSuccessStatusCode);
+
+        var trail = await File.ReadAllLinesAsync(auditFile);
+        Assert.Contains(trail, line => line.Contains("\"kind\":\"received\"", StringComparison.Ordinal));
+        Assert.Contains(trail, line => line.Contains("\"kind\":\"plan\"", StringComparison.Ordinal));
+        Assert.Equal(1, trail.Count(line => line.Contains("\"kind\":\"execution\"", StringComparison.Ordinal)));
+
+        await stop.CancelAsync();
+        await listening;
+        Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(60)));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private JsonElement WaitForAlert(string topic, string feature, DriftWatchProcess service)
+    {
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<byte[]?, byte[]>(new Confluent.Kafka.ConsumerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            GroupId = $"alert-reader-{Guid.NewGuid():N}",
+            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
+        }).Build();
+        consumer.Subscribe(topic);
+        var seen = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        while (DateTime.UtcNow < deadline && !service.HasExited)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(250))?.Message is { } message)
+            {
+                var alert = JsonDocument.Parse(message.Value).RootElement.Clone();
+                seen.Add(alert.GetProperty("feature").GetString()!);
+                if (seen[^1] == feature)
+                {
+                    return alert;
+                }
+            }
+        }
+
+        throw new TimeoutException($"No alert on {feature} within 120 s; alerts seen: {string.Join(", ", seen)}.\n{service.Output}");
+    }
+
+    private static string AlertmanagerPayload(JsonElement alert, string status)
+    {
+        var labels = new JsonObject
+        {
+            ["alertname"] = "DriftWatchDrift",
+            ["agent_id"] = alert.GetProperty("agent_id").GetString(),
+            ["environment"] = alert.GetProperty("environment").GetString(),
+            ["decision"] = alert.GetProperty("decision").GetString(),
+            ["feature"] = alert.GetProperty("feature").GetString(),
+        };
+        return new JsonObject
+        {
+            ["version"] = "4",
+            ["groupKey"] = "{}:{alertname=\"DriftWatchDrift\"}",
+            ["status"] = status,
+            ["receiver"] = "driftwatch",
+            ["groupLabels"] = new JsonObject { ["alertname"] = "DriftWatchDrift" },
+            ["commonLabels"] = labels.DeepClone(),
+            ["commonAnnotations"] = new JsonObject { ["summary"] = alert.GetProperty("summary").GetString() },
+            ["externalURL"] = "http://alertmanager:9093",
+            ["alerts"] = new JsonArray
+            {
+                new JsonObject
+                {
+                    ["status"] = status,
+                    ["labels"] = labels,
+                    ["annotations"] = new JsonObject { ["summary"] = alert.GetProperty("summary").GetString() },
+                    ["startsAt"] = alert.GetProperty("detected_at").GetString(),
+                    ["endsAt"] = "0001-01-01T00:00:00Z",
+                    ["generatorURL"] = "http://prometheus:9090/graph",
+                    ["fingerprint"] = "c0ffee0123456789",
+                },
+            },
+        }.ToJsonString();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Events;
+using DriftWatch.Core.Results;
+using DriftWatch.Kafka.Consuming;
+using DriftWatch.Service.Pipeline;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DriftWatch.Service.Tests.Pipeline;
+
+public sealed class StageTests : Akka.TestKit.Xunit2.TestKit
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void ParseThenDetect_ValidAndInvalidMessages_EveryMessagePassesInOrderAndOnlyValidOnesReachTheMonitor()
+    {
+        var monitor = new CountingMonitor();
+        var statistics = new PipelineStatistics();
+        var probe = Source.From(new[] { Valid(0), Message(1, "{\"schema\":1}"), Valid(2) })
+            .Via(ParseStage.Create())
+            .Via(DetectStage.Create(monitor, statistics, NullLogger.Instance))
+            .RunWith(this.SinkProbe<ProcessedMessage>(), Sys.Materializer());
+
+        probe.Request(3);
+        var first = probe.ExpectNext();
+        var second = probe.ExpectNext();
+        var third = probe.ExpectNext();
+        probe.ExpectComplete();
+
+        Assert.Equal([0L, 1L, 2L], new[] { first.Message.Offset, second.Message.Offset, third.Message.Offset });
+        Assert.Equal(AgentEventKind.Invalid, second.Result.Kind);
+        Assert.StartsWith("schema", second.Result.Error, StringComparison.Ordinal);
+        Assert.Equal(2, monitor.Decisions);
+        Assert.Equal(2, statistics.Events);
+    }
+
+    [Fact]
+    public void Detect_MonitorThrows_StreamContinuesAndFailureIsCounted()
+    {
+        var statistics = new PipelineStatistics();
+        var probe = Source.From(new[] { Valid(0), Valid(1) })
+            .Via(ParseStage.Create())
+            .Via(DetectStage.Create(new CountingMonitor(throwOn: "evt-0"), statistics, NullLogger.Instance))
+            .RunWith(this.SinkProbe<ProcessedMessage>(), Sys.Materializer());
+
+        probe.Request(2);
+        probe.ExpectNext();
+        probe.ExpectNext();
+        probe.ExpectComplete();
+        Assert.Equal(1, statistics.DetectorFailures);
+    }
+
+    [Fact]
+    public async Task SinkStage_OneSinkFailsTwice_OnlyThatSinkIsRetriedAndTheOtherSeesEachBatchOnce()
+    {
+        var steady = new RecordingSink("steady", failures: 0);
+        var flaky = new RecordingSink("flaky", failures: 2);
+        var options = new PipelineOptions { RetryDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) };
+        var statistics = new PipelineStatistics();
+        var stage = new SinkStage([steady, flaky], null, options, statistics, () => 0, TimeProvider.System, NullLogger.Instance);
+
+        await stage.WriteAsync([WithAlert(0)], CancellationToken.None);
+        await stage.WriteAsync([WithAlert(1)], CancellationToken.None);
+
+        Assert.Equal(2, steady.Writes);
+        Assert.Equal(4, flaky.Writes);
+        Assert.Equal(2, flaky.Alerts.Count);
+        Assert.Equal(2, statistics.SinkRetries);
+    }
+
+    [Fact]
+    public async Task SinkStage_Cancelled_WhileSinkIsDown_StopsRetryingWithCancellation()
+    {
+        var down = new RecordingSink("down", failures: int.MaxValue);
+        var options = new PipelineOptions { RetryDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) };
+        var stage = new SinkStage([down], null, options, new PipelineStatistics(), () => 0, TimeProvider.System, NullLogger.Instance);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stage.WriteAsync([WithAlert(0)], cancel.Token));
+        Assert.True(down.Writes > 1);
+    }
+
+    private static ConsumedMessage Valid(int i) => new("t", 0, i, null, AgentEventWriter.ToUtf8Bytes(new DecisionEvent
+    {
+        EventId = $"evt-{i}",
+        AgentId = "a",
+        Timestamp = Start.AddSeconds(i),
+        DecisionName = "route",
+        Outcome = "billing",
+    }), Start);
+
+    private static ConsumedMessage Message(int i, string json) => new("t", 0, i, null, Encoding.UTF8.GetBytes(json), Start);
+
+    private static ProcessedMessage WithAlert(int i)
+    {
+        var message = Valid(i);
+        var alert = new DriftAlert(new BehaviourKey("a", "production", "route"), "decision.outcome", "chi2", 10, 1, AlertSeverity.Critical, Start, Start, Start, $"alert {i}", []);
+        return new ProcessedMessage(message, AgentEventParser.Parse(message.Value), new DetectionStep([], [alert], []));
+    }
+
+    private sealed class CountingMonitor(string? throwOn = null) : IDriftMonitor
+    {
+        public int Decisions { get; private set; }
+
+        public DetectionStep Observe(DecisionEvent decision)
+        {
+            if (decision.EventId == throwOn)
+            {
+                throw new InvalidOperationException("detector bug");
+            }
+
+            Decisions++;
+            return DetectionStep.Empty;
+        }
+
+        public void Observe(StateEvent state)
+        {
+        }
+    }
+
+    private sealed class RecordingSink(string name, int failures) : IResultSink
+    {
+        public int Writes { get; private set; }
+
+        public List<DriftAlert> Alerts { get; } = [];
+
+        public string Name => name;
+
+        public Task WriteAsync(ResultBatch batch, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Writes++;
+            if (Writes <= failures)
+            {
+                throw new IOException($"{name} unavailable");
+            }
+
+            Alerts.AddRange(batch.Alerts);
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
