@@ -15,7 +15,7 @@ namespace DriftWatch.Core.Detection;
 internal sealed class DetectionContext
 {
     /// <summary>Design false-alarm rate = target rate / SafetyFactor; measured rates stay below the target.</summary>
-    public const double SafetyFactor = 2;
+    public const double SafetyFactor = 4;
 
     private readonly Dictionary<long, double> _chiSquare = [];
     private readonly Dictionary<int, Budget> _budgets = [];
