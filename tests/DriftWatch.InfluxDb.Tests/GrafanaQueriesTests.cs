@@ -41,7 +41,7 @@ public sealed class GrafanaQueriesTests(InfluxdFixture fixture) : IClassFixture<
         {
             var text = Substitute(q.Query, ResultScenario.DriftingAgent, "decision.outcome");
             var result = await server.QueryAsync(text, _database);
-            var problem = Problem(result);
+            var problem = InfluxQueryChecks.Problem(result);
             if (problem is not null)
             {
                 failures.Add($"{q.File} {q.Where}: {problem} [{text}]");
@@ -61,7 +61,7 @@ public sealed class GrafanaQueriesTests(InfluxdFixture fixture) : IClassFixture<
         foreach (var (q, _) in rules)
         {
             var result = await server.QueryAsync(Substitute(q.Query, ResultScenario.DriftingAgent, "decision.outcome"), _database);
-            Assert.True(Problem(result) is null, $"{q.File} {q.Where}: {Problem(result)}");
+            Assert.True(InfluxQueryChecks.Problem(result) is null, $"{q.File} {q.Where}: {InfluxQueryChecks.Problem(result)}");
         }
     }
 
@@ -140,34 +140,6 @@ public sealed class GrafanaQueriesTests(InfluxdFixture fixture) : IClassFixture<
             ["feature"] = feature,
             ["instance"] = ResultScenario.Instance,
         });
-
-    // A query "returns data" when it has rows and every value column (not time, not a tag) holds at least one
-    // value: a misspelt field shows up as an all-null column.
-    private static string? Problem(InfluxQueryResult result)
-    {
-        if (!result.HasRows)
-        {
-            return "no rows";
-        }
-
-        foreach (var series in result.Series)
-        {
-            for (var c = 0; c < series.Columns.Count; c++)
-            {
-                if (series.Columns[c] == "time")
-                {
-                    continue;
-                }
-
-                if (series.Values.All(row => row[c].ValueKind == System.Text.Json.JsonValueKind.Null))
-                {
-                    return $"column {series.Columns[c]} is empty";
-                }
-            }
-        }
-
-        return null;
-    }
 
     private static double ThresholdOf(System.Text.Json.Nodes.JsonNode rule)
     {

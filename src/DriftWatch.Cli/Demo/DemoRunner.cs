@@ -64,10 +64,12 @@ internal static class DemoRunner
         pipelineOptions.AlertsTopic = AlertsTopic;
 
         using var loggers = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Error);
-        var sinks = new List<IResultSink>
+        // The same sinks as the service: the alerts topic, and InfluxDB when InfluxDb:Url is configured.
+        var sinks = ResultSinks.Create(settings.Service, loggers);
+        if (ResultSinks.InfluxOptions(settings.Service.Configuration) is { } influx)
         {
-            new KafkaAlertSink(KafkaProducerFactory.Create(cluster.BootstrapServers, "driftwatch-alerts"), AlertsTopic),
-        };
+            console.MarkupLine($"Writing results to InfluxDB at [bold]{Markup.Escape(influx.Url.ToString())}[/]");
+        }
         var pipeline = new IngestPipeline(kafka, pipelineOptions, Detection.CreateMonitor(settings.Service), sinks, loggers, TimeProvider.System);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipelineRun = pipeline.RunAsync(stopPipeline.Token);

@@ -17,4 +17,13 @@ public static class DetectorNames
 
     /// <summary>CUSUM over the normal scores of a feature's window tests: catches gradual drift.</summary>
     public const string Cusum = "cusum";
+
+    /// <summary>
+    /// The detection decision itself, one series per feature: score = how far the feature is past the point
+    /// where it alerts (the test and its effect size both over their thresholds, or the CUSUM and the
+    /// effect size), threshold 1. Above 1 exactly when the feature fires; dashboards, alert rules and
+    /// Prometheus rules use this series, since a test statistic alone can be over its threshold with an
+    /// effect too small to matter.
+    /// </summary>
+    public const string Drift = "drift";
 }

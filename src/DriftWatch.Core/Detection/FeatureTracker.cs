@@ -81,6 +81,16 @@ internal abstract class FeatureTracker(string name, FeatureKind kind)
 
     protected abstract void ResetCurrent();
 
+    // Mirrors the firing rule: min(test/threshold, effect/floor), or the same with the CUSUM in place of the test.
+    private static double DecisionScore(WindowTest test, double cusum, double cusumThreshold)
+    {
+        double effect = test.EffectFloor > 0 ? test.Effect / test.EffectFloor : double.MaxValue;
+        double direct = Math.Min(test.Threshold > 0 ? test.Statistic / test.Threshold : 0, effect);
+        double sequential = Math.Min(cusumThreshold > 0 ? cusum / cusumThreshold : 0, effect);
+        double score = Math.Max(direct, sequential);
+        return double.IsFinite(score) ? score : 0;
+    }
+
     /// <summary>
     /// Armed phase, at a window close: test the feature if both sides have enough observations, update the
     /// CUSUM and the episode, and append scores (and an alert when an episode starts).
@@ -119,6 +129,7 @@ internal abstract class FeatureTracker(string name, FeatureKind kind)
         scores.Add(new FeatureScore(key, Name, test.Detector, test.Statistic, test.Threshold, at, start, windowEnd, reference, current));
         scores.Add(new FeatureScore(key, Name, test.EffectDetector, test.Effect, test.EffectFloor, at, start, windowEnd, reference, current));
         scores.Add(new FeatureScore(key, Name, DetectorNames.Cusum, _cusum.Value, budget.CusumThreshold, at, start, windowEnd, reference, current));
+        scores.Add(new FeatureScore(key, Name, DetectorNames.Drift, DecisionScore(test, _cusum.Value, budget.CusumThreshold), 1, at, start, windowEnd, reference, current));
 
         if (!_inEpisode && fired)
         {

@@ -29,21 +29,33 @@ public sealed class AlertLoopTests(ITestOutputHelper output)
         scenario.Api.Metrics.Record(new FeatureScore(
             new BehaviourKey(Scenario.AgentId, "production", "route"),
             Payloads.Feature,
-            "chi2",
-            Score: 41.2,
-            Threshold: 18.5,
+            "drift",
+            Score: 2.2,
+            Threshold: 1,
             DateTimeOffset.UtcNow,
             DateTimeOffset.UtcNow.AddMinutes(-5),
             DateTimeOffset.UtcNow,
             2000,
             500));
-        // A healthy series of the same agent must not fire.
+        // A healthy feature of the same agent must not fire, even though its raw test statistic is over its
+        // threshold (a large window with an effect too small to matter): rules read the decision series.
         scenario.Api.Metrics.Record(new FeatureScore(
             new BehaviourKey(Scenario.AgentId, "production", "route"),
             "decision.confidence",
             "ks",
-            Score: 0.05,
+            Score: 0.3,
             Threshold: 0.2,
+            DateTimeOffset.UtcNow,
+            DateTimeOffset.UtcNow.AddMinutes(-5),
+            DateTimeOffset.UtcNow,
+            2000,
+            500));
+        scenario.Api.Metrics.Record(new FeatureScore(
+            new BehaviourKey(Scenario.AgentId, "production", "route"),
+            "decision.confidence",
+            "drift",
+            Score: 0.4,
+            Threshold: 1,
             DateTimeOffset.UtcNow,
             DateTimeOffset.UtcNow.AddMinutes(-5),
             DateTimeOffset.UtcNow,
@@ -85,7 +97,7 @@ public sealed class AlertLoopTests(ITestOutputHelper output)
                 interval: 1s
                 rules:
                   - alert: DriftWatchDrift
-                    expr: driftwatch_drift_score > driftwatch_drift_threshold
+                    expr: driftwatch_drift_score{detector="drift"} > driftwatch_drift_threshold{detector="drift"}
                     labels:
                       severity: critical
                     annotations:
