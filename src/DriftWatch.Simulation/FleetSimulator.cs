@@ -31,6 +31,22 @@ public sealed class FleetSimulator
         _manifest = new Lazy<SimulationManifest>(() => ManifestBuilder.Build(_plan));
     }
 
+    /// <summary>
+    /// Has an agent's runtime apply a rollback: its injected drifts stop for the decisions generated from now
+    /// on, as a real runtime that reverted the drifted state would behave. Callable from any thread while
+    /// <see cref="Generate"/> runs; a run that never rolls back stays fully reproducible.
+    /// </summary>
+    public void RollBack(string agentId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(agentId);
+        _rolledBack[agentId] = true;
+    }
+
+    /// <summary>Whether <see cref="RollBack"/> was called for the agent.</summary>
+    public bool IsRolledBack(string agentId) => _rolledBack.ContainsKey(agentId);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _rolledBack = new(StringComparer.Ordinal);
+
     /// <summary>The (copied, validated) options of this fleet.</summary>
     public SimulationOptions Options { get; }
 
@@ -73,6 +89,11 @@ public sealed class FleetSimulator
                 {
                     yield return new SimulatedRecord(model.Causal(planned, timestamp));
                 }
+            }
+
+            if (!_rolledBack.IsEmpty)
+            {
+                model.RolledBack = _rolledBack.ContainsKey(agents[slot.Agent].Profile.AgentId);
             }
 
             yield return new SimulatedRecord(model.Decision(slot.DecisionIndex, timestamp));

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using DriftWatch.Api.Metrics;
+using DriftWatch.Api.Rollback;
 using DriftWatch.Cli.Hosting;
 using DriftWatch.Cli.Simulation;
 using DriftWatch.Core.Detection;
@@ -8,6 +10,7 @@ using DriftWatch.Kafka.Embedded;
 using DriftWatch.Kafka.Producing;
 using DriftWatch.Service.Pipeline;
 using DriftWatch.Simulation;
+using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
 namespace DriftWatch.Cli.Demo;
@@ -43,6 +46,8 @@ internal static class DemoRunner
         cluster.CreateTopic(DecisionsTopic, partitions: 6);
         cluster.CreateTopic(DeadLetterTopic, partitions: 1);
         cluster.CreateTopic(AlertsTopic, partitions: 1);
+        cluster.CreateTopic(DemoRollbackLoop.ControlTopic, partitions: 1);
+        cluster.CreateTopic(DemoRollbackLoop.AuditTopic, partitions: 1);
         console.MarkupLine($"Kafka at [bold]{cluster.BootstrapServers}[/]; topics {DecisionsTopic}, {DeadLetterTopic}, {AlertsTopic}");
 
         var producedTarget = settings.Simulation.Events + (long)(settings.Simulation.Events * 0.01) + 100;
@@ -70,14 +75,29 @@ internal static class DemoRunner
         {
             console.MarkupLine($"Writing results to InfluxDB at [bold]{Markup.Escape(influx.Url.ToString())}[/]");
         }
-        var pipeline = new IngestPipeline(kafka, pipelineOptions, Detection.CreateMonitor(settings.Service), sinks, loggers, TimeProvider.System);
+        var metrics = new DriftMetrics();
+        var catalog = new InMemoryBaselineCatalog(settings.Service.Configuration.GetValue("Detection:ReferenceSize", 2000));
+        sinks.Add(new MetricsResultSink(metrics));
+        var monitor = new CatalogFeedingMonitor(Detection.CreateMonitor(settings.Service), catalog);
+        var pipeline = new IngestPipeline(kafka, pipelineOptions, monitor, sinks, loggers, TimeProvider.System);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipelineRun = pipeline.RunAsync(stopPipeline.Token);
+        await using var rollbacks = await DemoRollbackLoop.StartAsync(
+            cluster.BootstrapServers,
+            manifest.AgentIds,
+            catalog,
+            metrics,
+            simulation.Simulator,
+            agent => pipeline.Statistics.EventsByAgent.GetValueOrDefault(agent),
+            loggers,
+            cancellationToken).ConfigureAwait(false);
+        console.MarkupLine($"Rollback webhook on [bold]{rollbacks.Address}[/]webhooks/alertmanager (alerts are delivered to it as Alertmanager would); audit trail {Markup.Escape(rollbacks.AuditFilePath)}");
 
         var clock = Stopwatch.StartNew();
-        var view = new DemoView(pipeline.Statistics, manifest, () => simulation.Written, () => pipeline.ConsumerLag);
+        var view = new DemoView(pipeline.Statistics, manifest, () => simulation.Written, () => pipeline.ConsumerLag, () => rollbacks.Applied);
         var production = ProduceAsync(simulation, cluster.BootstrapServers, cancellationToken);
         var finished = WaitForCompletionAsync(production, simulation, pipeline, settings.Duration * 1.5, cancellationToken);
+        var notifying = NotifyUntilAsync(finished, rollbacks, pipeline, cancellationToken);
         if (console.Profile.Capabilities.Interactive)
         {
             await console.Live(view.Render(clock.Elapsed)).AutoClear(false).StartAsync(async context =>
@@ -102,6 +122,7 @@ internal static class DemoRunner
         }
 
         var caughtUp = await finished.ConfigureAwait(false);
+        await notifying.ConfigureAwait(false);
         await stopPipeline.CancelAsync().ConfigureAwait(false);
         await pipelineRun.ConfigureAwait(false);
         foreach (var sink in sinks)
@@ -110,7 +131,20 @@ internal static class DemoRunner
         }
 
         var alertsOnTopic = CountAlertsOnTopic(cluster.BootstrapServers, pipeline.Statistics.Alerts.Count);
-        return DemoSummary.Print(console, manifest, pipeline.Statistics, simulation, alertsOnTopic, clock.Elapsed, caughtUp, settings.Simulation.EventsPerSecond);
+        return DemoSummary.Print(console, manifest, pipeline.Statistics, simulation, alertsOnTopic, clock.Elapsed, caughtUp, settings.Simulation.EventsPerSecond, rollbacks);
+    }
+
+    private static async Task NotifyUntilAsync(Task finished, DemoRollbackLoop rollbacks, IngestPipeline pipeline, CancellationToken cancellationToken)
+    {
+        while (!finished.IsCompleted)
+        {
+            await rollbacks.NotifyAsync(pipeline.Statistics.Alerts, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAny(finished, Task.Delay(250, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        // The rollback command of a late alert still reaches the fleet's runtime.
+        await rollbacks.NotifyAsync(pipeline.Statistics.Alerts, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(1000, CancellationToken.None).ConfigureAwait(false);
     }
 
     private static async Task ProduceAsync(SimulationRun simulation, string bootstrapServers, CancellationToken cancellationToken)

@@ -16,7 +16,8 @@ internal static class DemoSummary
         int alertsOnTopic,
         TimeSpan elapsed,
         bool caughtUp,
-        double eventsPerSecondPerAgent)
+        double eventsPerSecondPerAgent,
+        DemoRollbackLoop rollbacks)
     {
         console.WriteLine();
         console.MarkupLine("[bold]Summary[/]");
@@ -46,6 +47,12 @@ internal static class DemoSummary
             console.WriteLine($"  alert {DemoView.Describe(alert)}");
         }
 
+        foreach (var rollback in rollbacks.Applied)
+        {
+            console.WriteLine($"  rollback {rollback.AgentId}: {rollback.Feature} -> reverted [{string.Join(", ", rollback.RevertKeys)}] to state {rollback.StateVersion ?? "?"} after {rollback.AfterDecisions:N0} decisions");
+        }
+
+        console.MarkupLine($"rollbacks applied {rollbacks.Applied.Count}; audit trail {Markup.Escape(rollbacks.AuditFilePath)} (driftwatch audit --file ...)");
         console.MarkupLine($"messages produced {simulation.Written:N0} ({simulation.Invalid:N0} malformed); processed {statistics.Events:N0} decisions + {statistics.StateEvents:N0} state changes; dead-lettered {statistics.DeadLettered:N0}; committed {statistics.Committed:N0}");
         console.MarkupLine($"alerts {alerts.Count} ({alertsOnTopic} read back from the alerts topic); alerts on quiet agents {falseAlarms}; alerts before onset {preOnset}; {elapsed.TotalSeconds:F0} s");
         if (!caughtUp)

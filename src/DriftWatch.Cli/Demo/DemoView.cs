@@ -7,7 +7,7 @@ using Spectre.Console.Rendering;
 namespace DriftWatch.Cli.Demo;
 
 /// <summary>The demo's terminal view: per-agent traffic and drift status, refreshed live.</summary>
-internal sealed class DemoView(PipelineStatistics statistics, SimulationManifest manifest, Func<long> produced, Func<long> lag)
+internal sealed class DemoView(PipelineStatistics statistics, SimulationManifest manifest, Func<long> produced, Func<long> lag, Func<IReadOnlyList<AppliedRollback>> rollbacks)
 {
     internal IRenderable Render(TimeSpan elapsed)
     {
@@ -17,6 +17,8 @@ internal sealed class DemoView(PipelineStatistics statistics, SimulationManifest
         table.AddColumn(new TableColumn("events").RightAligned());
         table.AddColumn("injected drift");
         table.AddColumn("status");
+        table.AddColumn("rollback");
+        var applied = rollbacks();
         var alerts = statistics.Alerts;
         var counts = statistics.EventsByAgent;
         foreach (var agent in manifest.AgentIds)
@@ -30,7 +32,10 @@ internal sealed class DemoView(PipelineStatistics statistics, SimulationManifest
                 Markup.Escape(agent),
                 counts.GetValueOrDefault(agent).ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
                 truth.Count == 0 ? "[grey]none[/]" : Markup.Escape(string.Join(", ", truth)),
-                status);
+                status,
+                applied.FirstOrDefault(r => r.AgentId == agent) is { } done
+                    ? $"[green]rolled back[/] {Markup.Escape(string.Join(", ", done.RevertKeys))}"
+                    : "-");
         }
 
         var totals = new Markup(

@@ -33,6 +33,9 @@ internal sealed class SimulationRun
 
     internal SimulationManifest Manifest => _simulator.Manifest;
 
+    /// <summary>The fleet being written, e.g. to have an agent's runtime apply a rollback.</summary>
+    internal FleetSimulator Simulator => _simulator;
+
     /// <summary>Messages written so far (valid and malformed).</summary>
     internal long Written => Interlocked.Read(ref _written);
 

@@ -94,11 +94,14 @@ internal sealed class AgentModel
         };
     }
 
+    /// <summary>Set once the agent's runtime has applied a rollback: its injected drifts stop from then on.</summary>
+    public bool RolledBack { get; set; }
+
     public DecisionEvent Decision(int index, DateTimeOffset timestamp)
     {
         var rng = _rng;
         var profile = _plan.Profile;
-        var drift = DriftAt(index);
+        var drift = RolledBack ? default : DriftAt(index);
 
         var category = PickWeighted(rng, profile.CategoryWeights);
         var channel = PickWeighted(rng, ChannelWeights);
