@@ -57,6 +57,7 @@ internal static class AuditCommand
                     Markup.Escape(record.Detail ?? string.Empty));
             }
 
+            Terminal.WidenWhenRedirected();
             AnsiConsole.Write(table);
             Console.WriteLine($"{records.Count} record(s) from {path}");
             return 0;

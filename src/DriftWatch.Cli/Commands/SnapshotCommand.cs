@@ -73,6 +73,7 @@ internal static class SnapshotCommand
                     pins.Any(p => p.SnapshotId == info.Id) ? "yes" : string.Empty);
             }
 
+            Terminal.WidenWhenRedirected();
             AnsiConsole.Write(table);
             return 0;
         });

@@ -36,11 +36,7 @@ internal static class DemoRunner
     internal static async Task<int> RunAsync(DemoSettings settings, CancellationToken cancellationToken)
     {
         var console = AnsiConsole.Console;
-        if (!console.Profile.Capabilities.Interactive)
-        {
-            // Logs and CI output are read in wide windows; 80 columns would wrap every alert.
-            console.Profile.Width = 160;
-        }
+        Terminal.WidenWhenRedirected();
         console.MarkupLine($"Starting an embedded Kafka cluster with {settings.Brokers} brokers...");
         using var cluster = EmbeddedKafkaCluster.Start(settings.Brokers);
         cluster.CreateTopic(DecisionsTopic, partitions: 6);
