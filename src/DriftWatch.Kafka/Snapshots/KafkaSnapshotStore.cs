@@ -179,6 +179,13 @@ public sealed class KafkaSnapshotStore : ISnapshotStore, IDisposable
             return;
         }
 
+        // Where the topic exists already, creating it needs no admin rights (nor admin API support) at all.
+        if (_view.TopicExists())
+        {
+            _topicEnsured = true;
+            return;
+        }
+
         var spec = new TopicSpecification
         {
             Name = _options.Topic,

@@ -93,6 +93,9 @@ internal sealed class SnapshotTopicView : IDisposable
         }
     }
 
+    /// <summary>Whether the brokers know the topic.</summary>
+    public bool TopicExists() => Partitions().Any();
+
     public void Dispose() => _consumer.Dispose();
 
     private void Apply(Message<byte[]?, byte[]?> message)

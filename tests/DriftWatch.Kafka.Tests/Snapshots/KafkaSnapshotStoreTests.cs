@@ -166,6 +166,19 @@ public sealed class KafkaSnapshotStoreTests(EmbeddedClusterFixture fixture) : IC
         Assert.Contains(wanted.Id, ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Put_CreateTopicOnExistingTopic_SkipsCreationAndWrites()
+    {
+        var options = Options(NewTopic());
+        options.CreateTopic = true;
+        using var store = new KafkaSnapshotStore(options);
+        var snapshot = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 4, count: 100));
+
+        await store.PutAsync(snapshot, None);
+
+        Assert.NotNull(await store.GetAsync(snapshot.Id, None));
+    }
+
     private string NewTopic()
     {
         var topic = $"snapshots-{Guid.NewGuid():N}";
