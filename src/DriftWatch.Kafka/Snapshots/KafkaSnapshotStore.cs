@@ -23,7 +23,7 @@ public sealed class KafkaSnapshotStore : ISnapshotStore, IDisposable
     private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly SnapshotTopicView _view;
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly Dictionary<string, SnapshotInfo> _infos = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (byte[] Value, SnapshotInfo Info)> _infos = new(StringComparer.Ordinal);
     private bool _topicEnsured;
 
     /// <summary>Connects to the brokers in <paramref name="options"/>; the topic is created (if allowed) on first use.</summary>
@@ -58,8 +58,7 @@ public sealed class KafkaSnapshotStore : ISnapshotStore, IDisposable
     public async Task<string> PutAsync(BehaviourSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        if (_view.Values.ContainsKey(snapshot.Id))
+        if (await ReadAsync(values => values.ContainsKey(snapshot.Id), cancellationToken).ConfigureAwait(false))
         {
             return snapshot.Id;
         }
@@ -78,32 +77,15 @@ public sealed class KafkaSnapshotStore : ISnapshotStore, IDisposable
     public async Task<BehaviourSnapshot?> GetAsync(string id, CancellationToken cancellationToken)
     {
         CheckId(id);
-        await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        return _view.Values.TryGetValue(id.ToLowerInvariant(), out var bytes) ? Parse(id.ToLowerInvariant(), bytes) : null;
+        var key = id.ToLowerInvariant();
+        var bytes = await ReadAsync(values => values.GetValueOrDefault(key), cancellationToken).ConfigureAwait(false);
+        return bytes is null ? null : Parse(key, bytes);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SnapshotInfo>> ListAsync(CancellationToken cancellationToken)
     {
-        await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        var infos = new List<SnapshotInfo>();
-        foreach (var (key, bytes) in _view.Values)
-        {
-            if (key.StartsWith(SnapshotPinJson.KeyPrefix, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (!_infos.TryGetValue(key, out var info))
-            {
-                var s = Parse(key, bytes);
-                info = new SnapshotInfo(s.Id, s.Scope, s.From, s.To, s.EventCount, bytes.LongLength);
-                _infos[key] = info;
-            }
-
-            infos.Add(info);
-        }
-
+        var infos = await ReadAsync(ListInfos, cancellationToken).ConfigureAwait(false);
         return infos
             .OrderBy(static i => i.From ?? DateTimeOffset.MinValue)
             .ThenBy(static i => i.Id, StringComparer.Ordinal)
@@ -125,18 +107,21 @@ public sealed class KafkaSnapshotStore : ISnapshotStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(agentId);
         ArgumentNullException.ThrowIfNull(environment);
-        await RefreshAsync(cancellationToken).ConfigureAwait(false);
         var key = SnapshotPinJson.KeyOf(agentId, environment);
-        return _view.Values.TryGetValue(key, out var bytes) ? SnapshotPinJson.Read(key, bytes) : null;
+        var bytes = await ReadAsync(values => values.GetValueOrDefault(key), cancellationToken).ConfigureAwait(false);
+        return bytes is null ? null : SnapshotPinJson.Read(key, bytes);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SnapshotPin>> ListPinsAsync(CancellationToken cancellationToken)
     {
-        await RefreshAsync(cancellationToken).ConfigureAwait(false);
-        return _view.Values
-            .Where(static kv => kv.Key.StartsWith(SnapshotPinJson.KeyPrefix, StringComparison.Ordinal))
-            .Select(static kv => SnapshotPinJson.Read(kv.Key, kv.Value))
+        var pins = await ReadAsync(
+            static values => values
+                .Where(static kv => kv.Key.StartsWith(SnapshotPinJson.KeyPrefix, StringComparison.Ordinal))
+                .Select(static kv => SnapshotPinJson.Read(kv.Key, kv.Value))
+                .ToList(),
+            cancellationToken).ConfigureAwait(false);
+        return pins
             .OrderBy(static p => p.AgentId, StringComparer.Ordinal)
             .ThenBy(static p => p.Environment, StringComparer.Ordinal)
             .ToList();
@@ -158,13 +143,15 @@ public sealed class KafkaSnapshotStore : ISnapshotStore, IDisposable
         await _producer.ProduceAsync(_options.Topic, message, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task RefreshAsync(CancellationToken cancellationToken)
+    // Brings the view up to the topic's end, then reads it while no other call can change it.
+    private async Task<T> ReadAsync<T>(Func<IReadOnlyDictionary<string, byte[]>, T> read, CancellationToken cancellationToken)
     {
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             // The consumer blocks while it polls; keep that off the caller's thread.
             await Task.Run(() => _view.Refresh(cancellationToken), cancellationToken).ConfigureAwait(false);
+            return read(_view.Values);
         }
         finally
         {
@@ -208,6 +195,30 @@ public sealed class KafkaSnapshotStore : ISnapshotStore, IDisposable
         }
 
         _topicEnsured = true;
+    }
+
+    private List<SnapshotInfo> ListInfos(IReadOnlyDictionary<string, byte[]> values)
+    {
+        var infos = new List<SnapshotInfo>();
+        foreach (var (key, bytes) in values)
+        {
+            if (key.StartsWith(SnapshotPinJson.KeyPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // Parsed once per value; a replaced value (e.g. a repaired one) is parsed again.
+            if (!_infos.TryGetValue(key, out var cached) || !ReferenceEquals(cached.Value, bytes))
+            {
+                var s = Parse(key, bytes);
+                cached = (bytes, new SnapshotInfo(s.Id, s.Scope, s.From, s.To, s.EventCount, bytes.LongLength));
+                _infos[key] = cached;
+            }
+
+            infos.Add(cached.Info);
+        }
+
+        return infos;
     }
 
     private BehaviourSnapshot Parse(string key, byte[] bytes)

@@ -179,6 +179,30 @@ public sealed class KafkaSnapshotStoreTests(EmbeddedClusterFixture fixture) : IC
         Assert.NotNull(await store.GetAsync(snapshot.Id, None));
     }
 
+    [Fact]
+    public async Task ReadsAndWrites_ConcurrentOnOneInstance_EverySnapshotListedAndLoadable()
+    {
+        using var store = new KafkaSnapshotStore(Options(NewTopic()));
+        var snapshots = Enumerable.Range(1, 4)
+            .Select(static seed => SnapshotTestData.Snapshot(SnapshotTestData.Events(seed, count: 100, start: DecisionEventGenerator.Start.AddHours(seed))))
+            .ToList();
+
+        await Task.WhenAll(snapshots.Select(s => (Task)store.PutAsync(s, None)).Concat(snapshots.Select(_ => (Task)store.ListAsync(None))));
+        var loaded = await Task.WhenAll(snapshots.Select(s => store.GetAsync(s.Id, None)));
+
+        Assert.Equal(snapshots.Select(static s => s.Id), (await store.ListAsync(None)).Select(static i => i.Id));
+        Assert.All(loaded, Assert.NotNull);
+    }
+
+    [Fact]
+    public async Task List_TopicNotCreatedYet_Empty()
+    {
+        using var store = new KafkaSnapshotStore(Options($"missing-{Guid.NewGuid():N}"));
+
+        Assert.Empty(await store.ListAsync(None));
+        Assert.Null(await store.GetPinAsync(DecisionEventGenerator.Agent, DecisionEventGenerator.Environment, None));
+    }
+
     private string NewTopic()
     {
         var topic = $"snapshots-{Guid.NewGuid():N}";
