@@ -19,13 +19,6 @@ internal static class SnapshotCommand
         return command;
     }
 
-    internal static Option<string> Store() => new("--store")
-    {
-        Description = "Snapshot directory.",
-        DefaultValueFactory = _ => LocalDirectorySnapshotStore.DefaultDirectory,
-        HelpName = "DIR",
-    };
-
     private static Command Take()
     {
         var input = new Option<string>("--input", "-i") { Description = "Recorded events (JSONL).", Required = true, HelpName = "EVENTS.jsonl" };
@@ -34,16 +27,19 @@ internal static class SnapshotCommand
         var decision = new Option<string?>("--decision") { Description = "Only this decision name (default: all of the agent's decisions).", HelpName = "NAME" };
         var from = new Option<DateTimeOffset?>("--from") { Description = "First event time included (RFC 3339).", HelpName = "TIME" };
         var to = new Option<DateTimeOffset?>("--to") { Description = "Events before this time only (RFC 3339).", HelpName = "TIME" };
-        var store = Store();
+        var store = new SnapshotStoreOptions();
         var take = new Command("take", "Build a snapshot of one agent from a recording and store it; prints its content id.")
         {
-            input, agent, environment, decision, from, to, store,
+            input, agent, environment, decision, from, to,
         };
+        store.AddTo(take);
         take.SetAction(async (parse, cancellationToken) =>
         {
             var scope = new SnapshotScope(parse.GetValue(agent)!, parse.GetValue(environment)!, parse.GetValue(decision));
             var snapshot = await BuildAsync(parse.GetValue(input)!, scope, parse.GetValue(from), parse.GetValue(to), cancellationToken).ConfigureAwait(false);
-            var id = await new LocalDirectorySnapshotStore(parse.GetValue(store)).PutAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            var snapshots = store.Open(parse);
+            using var owned = snapshots as IDisposable;
+            var id = await snapshots.PutAsync(snapshot, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(id);
             await Console.Error.WriteLineAsync($"{scope}: {snapshot.EventCount:N0} events, {snapshot.From:O} .. {snapshot.To:O}").ConfigureAwait(false);
             return 0;
@@ -53,11 +49,13 @@ internal static class SnapshotCommand
 
     private static Command List()
     {
-        var store = Store();
-        var list = new Command("list", "List stored snapshots and pins.") { store };
+        var store = new SnapshotStoreOptions();
+        var list = new Command("list", "List stored snapshots and pins.");
+        store.AddTo(list);
         list.SetAction(async (parse, cancellationToken) =>
         {
-            var snapshots = new LocalDirectorySnapshotStore(parse.GetValue(store));
+            var snapshots = store.Open(parse);
+            using var owned = snapshots as IDisposable;
             var pins = await snapshots.ListPinsAsync(cancellationToken).ConfigureAwait(false);
             var table = new Table().Border(TableBorder.Simple);
             table.AddColumns("id", "scope", "from", "to", "events", "bytes", "pinned");
@@ -83,11 +81,14 @@ internal static class SnapshotCommand
     private static Command Show()
     {
         var id = new Argument<string>("id") { Description = "Snapshot id (sha256:...)." };
-        var store = Store();
-        var show = new Command("show", "Print one snapshot: its scope, time range, versions and feature profiles.") { id, store };
+        var store = new SnapshotStoreOptions();
+        var show = new Command("show", "Print one snapshot: its scope, time range, versions and feature profiles.") { id };
+        store.AddTo(show);
         show.SetAction(async (parse, cancellationToken) =>
         {
-            var snapshot = await LoadAsync(new LocalDirectorySnapshotStore(parse.GetValue(store)), parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
+            var snapshots = store.Open(parse);
+            using var owned = snapshots as IDisposable;
+            var snapshot = await LoadAsync(snapshots, parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             Console.Write(SnapshotTextRenderer.Render(snapshot));
             return 0;
         });
@@ -98,13 +99,15 @@ internal static class SnapshotCommand
     {
         var baseline = new Argument<string>("baseline") { Description = "Snapshot id of the known-good behaviour." };
         var candidate = new Argument<string>("candidate") { Description = "Snapshot id to compare with it." };
-        var store = Store();
+        var store = new SnapshotStoreOptions();
         var format = DiffFormat();
         var output = DiffOutput();
-        var diff = new Command("diff", "What changed between two snapshots, per feature and segment, ranked.") { baseline, candidate, store, format, output };
+        var diff = new Command("diff", "What changed between two snapshots, per feature and segment, ranked.") { baseline, candidate, format, output };
+        store.AddTo(diff);
         diff.SetAction(async (parse, cancellationToken) =>
         {
-            var snapshots = new LocalDirectorySnapshotStore(parse.GetValue(store));
+            var snapshots = store.Open(parse);
+            using var owned = snapshots as IDisposable;
             var a = await LoadAsync(snapshots, parse.GetValue(baseline)!, cancellationToken).ConfigureAwait(false);
             var b = await LoadAsync(snapshots, parse.GetValue(candidate)!, cancellationToken).ConfigureAwait(false);
             await WriteDiffAsync(SnapshotDiff.Compute(a, b), parse.GetValue(format)!, parse.GetValue(output), cancellationToken).ConfigureAwait(false);
@@ -116,11 +119,14 @@ internal static class SnapshotCommand
     private static Command Pin()
     {
         var id = new Argument<string>("id") { Description = "Snapshot id to pin as its agent's known-good baseline." };
-        var store = Store();
-        var pin = new Command("pin", "Pin a snapshot as the known-good baseline of its agent and environment.") { id, store };
+        var store = new SnapshotStoreOptions();
+        var pin = new Command("pin", "Pin a snapshot as the known-good baseline of its agent and environment.") { id };
+        store.AddTo(pin);
         pin.SetAction(async (parse, cancellationToken) =>
         {
-            var result = await new LocalDirectorySnapshotStore(parse.GetValue(store)).PinAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
+            var snapshots = store.Open(parse);
+            using var owned = snapshots as IDisposable;
+            var result = await snapshots.PinAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"pinned {result.SnapshotId} for {result.AgentId}/{result.Environment}");
             return 0;
         });
