@@ -98,6 +98,29 @@ public sealed class SnapshotRecorderTests : IDisposable
         Assert.Equal(first.Recorded.Select(static r => (r.Recorded.Kind, r.Recorded.Id)), second.Recorded.Select(static r => (r.Recorded.Kind, r.Recorded.Id)));
     }
 
+    [Fact]
+    public async Task DisposeAsync_StoreDirectoryIsAFile_CountsFailedWritesAndDetectionGoesOn()
+    {
+        var blocker = Path.Combine(_directory, "not-a-directory");
+        await File.WriteAllTextAsync(blocker, "x");
+        var recorder = new SnapshotRecorder(new DriftMonitor(), new LocalDirectorySnapshotStore(blocker), new SnapshotRecorderOptions { Interval = Interval });
+        var recorded = 0;
+        recorder.Recorded += _ => recorded++;
+        var alerts = 0;
+        await using (recorder)
+        {
+            foreach (var decision in Simulate("production", seed: 42, "misrouting:onset=0.6"))
+            {
+                alerts += recorder.Observe(decision).Alerts.Count;
+            }
+        }
+
+        Assert.True(alerts > 0);
+        Assert.True(recorded > 0);
+        Assert.Equal(recorded, recorder.Failed);
+        Assert.Equal(0, recorder.Written);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static List<DecisionEvent> Simulate(string environment, long seed, params string[] scenarios)
