@@ -21,7 +21,9 @@ internal static partial class ServiceRunner
         var logger = loggers.CreateLogger("DriftWatch");
         var metrics = new DriftMetrics();
         var catalog = new InMemoryBaselineCatalog();
-        var monitor = new CatalogFeedingMonitor(Detection.CreateMonitor(settings), catalog);
+        var detection = Detection.CreateMonitor(settings);
+        await using var recorder = SnapshotRecording.Create(settings, detection, loggers);
+        var monitor = new CatalogFeedingMonitor(recorder ?? detection, catalog);
         var sinks = ResultSinks.Create(settings, loggers);
         sinks.Add(new MetricsResultSink(metrics));
         await using var api = BuildApi(settings, metrics, catalog, loggers, logger);

@@ -23,6 +23,7 @@ public sealed class AtLeastOnceTests(KafkaEnvironment kafka) : IDisposable
         var environment = new Dictionary<string, string>
         {
             ["DRIFTWATCH_Pipeline__DeadLetterTopic"] = dlq,
+            ["DRIFTWATCH_Snapshots__Directory"] = Path.Combine(_directory, "snapshots"),
             ["DRIFTWATCH_Pipeline__AlertsTopic"] = alerts,
             ["DRIFTWATCH_Pipeline__BatchSize"] = "200",
         };

@@ -39,6 +39,7 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
             new Dictionary<string, string>
             {
                 ["DRIFTWATCH_Pipeline__DeadLetterTopic"] = dlq,
+                ["DRIFTWATCH_Snapshots__Directory"] = Path.Combine(_directory, "snapshots"),
                 ["DRIFTWATCH_Pipeline__AlertsTopic"] = alerts,
                 ["DRIFTWATCH_Pipeline__BatchInterval"] = "00:00:00.050",
                 ["DRIFTWATCH_Api__Url"] = $"http://127.0.0.1:{port}",

@@ -1,0 +1,56 @@
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Events;
+using DriftWatch.Core.Snapshots;
+
+namespace DriftWatch.Service.Snapshots;
+
+/// <summary>
+/// Compares the same agent and decision in two environments, period by period: when the second of the two
+/// closes a period the first has already closed, the candidate environment is scored against the reference.
+/// Keeps only the latest closed period per agent, decision and environment.
+/// </summary>
+internal sealed class EnvironmentComparison(string referenceEnvironment, string candidateEnvironment, DiffOptions diffOptions)
+{
+    /// <summary>Detector name of the scores written for environment comparisons.</summary>
+    public const string Detector = "environment";
+
+    /// <summary>Feature name of the overall score (the diff's drift score).</summary>
+    public const string OverallFeature = "*";
+
+    private readonly Dictionary<(string Agent, string Decision, string Environment), ClosedPeriod> _latest = [];
+
+    public IReadOnlyList<FeatureScore> OnPeriodClosed(BehaviourKey key, DateTimeOffset periodStart, DateTimeOffset periodEnd, BehaviourSnapshot snapshot)
+    {
+        var isReference = string.Equals(key.Environment, referenceEnvironment, StringComparison.Ordinal);
+        if (!isReference && !string.Equals(key.Environment, candidateEnvironment, StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        _latest[(key.AgentId, key.DecisionName, key.Environment)] = new ClosedPeriod(periodStart, snapshot);
+        var counterpart = isReference ? candidateEnvironment : referenceEnvironment;
+        if (!_latest.TryGetValue((key.AgentId, key.DecisionName, counterpart), out var other) || other.Start != periodStart)
+        {
+            return [];
+        }
+
+        var (reference, candidate) = isReference ? (snapshot, other.Snapshot) : (other.Snapshot, snapshot);
+        var diff = SnapshotDiff.CompareEnvironments(reference, candidate, diffOptions);
+        var scoredKey = key with { Environment = candidateEnvironment };
+        var scores = new List<FeatureScore>
+        {
+            Score(scoredKey, OverallFeature, diff.DriftScore, periodStart, periodEnd, reference.EventCount, candidate.EventCount),
+        };
+        foreach (var change in diff.Significant)
+        {
+            scores.Add(Score(scoredKey, change.Feature, change.Distance, periodStart, periodEnd, change.BaselineCount, change.CandidateCount));
+        }
+
+        return scores;
+    }
+
+    private FeatureScore Score(BehaviourKey key, string feature, double distance, DateTimeOffset start, DateTimeOffset end, long referenceCount, long candidateCount) =>
+        new(key, feature, Detector, distance, diffOptions.MinDistance, end, start, end, referenceCount, candidateCount);
+
+    private sealed record ClosedPeriod(DateTimeOffset Start, BehaviourSnapshot Snapshot);
+}
