@@ -23,7 +23,7 @@ internal static class ReplayCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = DriftWatchSettings.Load(parse.GetValue(config));
-            var runner = new ReplayRunner(Detection.CreateMonitor(settings));
+            var runner = new ReplayRunner(await Detection.CreateMonitorAsync(settings, cancellationToken).ConfigureAwait(false));
             var inputPath = parse.GetValue(input)!;
             if (!File.Exists(inputPath))
             {

@@ -74,7 +74,7 @@ internal static class DemoRunner
         var metrics = new DriftMetrics();
         var catalog = new InMemoryBaselineCatalog(settings.Service.Configuration.GetValue("Detection:ReferenceSize", 2000));
         sinks.Add(new MetricsResultSink(metrics));
-        var monitor = new CatalogFeedingMonitor(Detection.CreateMonitor(settings.Service), catalog);
+        var monitor = new CatalogFeedingMonitor(await Detection.CreateMonitorAsync(settings.Service, cancellationToken).ConfigureAwait(false), catalog);
         var pipeline = new IngestPipeline(kafka, pipelineOptions, monitor, sinks, loggers, TimeProvider.System);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipelineRun = pipeline.RunAsync(stopPipeline.Token);

@@ -1,14 +1,18 @@
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Snapshots;
 using DriftWatch.Ml;
+using DriftWatch.Service.Snapshots;
 using Microsoft.Extensions.Configuration;
 
 namespace DriftWatch.Cli.Hosting;
 
 /// <summary>
-/// The drift monitor from the <c>Detection</c> settings section: the statistical detectors, plus the ML.NET
+/// The drift monitor from settings: the statistical detectors (<c>Detection</c>), plus the ML.NET
 /// detectors (domain classifier, PCA window anomaly, optional MiniLM embeddings) when
-/// <c>Detection:Ml:Enabled</c> is true. <c>run</c> and <c>replay</c> build it the same way, so a recording
-/// replays with the detectors that saw it live.
+/// <c>Detection:Ml:Enabled</c> is true, with pinned snapshots (<c>driftwatch snapshot pin</c>, in
+/// <c>Snapshots:Directory</c>) as the reference of their agents unless <c>Detection:UsePinnedSnapshots</c> is
+/// false. <c>run</c>, <c>replay</c> and <c>demo</c> build it the same way, so a recording replays with the
+/// detectors and baselines that saw it live.
 /// </summary>
 internal static class Detection
 {
@@ -20,18 +24,42 @@ internal static class Detection
         return options;
     }
 
-    internal static IDriftMonitor CreateMonitor(DriftWatchSettings settings)
+    internal static async Task<IDriftMonitor> CreateMonitorAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
     {
-        var options = Options(settings.Configuration);
-        var ml = settings.Configuration.GetSection("Detection:Ml");
-        if (!ml.GetValue("Enabled", defaultValue: false))
+        var configuration = settings.Configuration;
+        var detector = new DriftMonitor(Options(configuration));
+        IDriftMonitor monitor = detector;
+        var ml = configuration.GetSection("Detection:Ml");
+        if (ml.GetValue("Enabled", defaultValue: false))
         {
-            return new DriftMonitor(options);
+            var mlOptions = new MlDetectionOptions();
+            ml.Bind(mlOptions);
+            mlOptions.Validate();
+            monitor = new MlDriftMonitor(detector, mlOptions);
         }
 
-        var mlOptions = new MlDetectionOptions();
-        ml.Bind(mlOptions);
-        mlOptions.Validate();
-        return MlDriftMonitor.Create(options, mlOptions);
+        var pinned = configuration.GetValue("Detection:UsePinnedSnapshots", defaultValue: true)
+            ? await PinnedSnapshotsAsync(configuration, cancellationToken).ConfigureAwait(false)
+            : [];
+        return pinned.Count == 0 ? monitor : new PinnedReferenceMonitor(monitor, detector, pinned);
+    }
+
+    private static async Task<List<BehaviourSnapshot>> PinnedSnapshotsAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var directory = configuration["Snapshots:Directory"] is { Length: > 0 } configured ? configured : LocalDirectorySnapshotStore.DefaultDirectory;
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var store = new LocalDirectorySnapshotStore(directory);
+        var snapshots = new List<BehaviourSnapshot>();
+        foreach (var pin in await store.ListPinsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            snapshots.Add(await store.GetAsync(pin.SnapshotId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Snapshot {pin.SnapshotId}, pinned for {pin.AgentId}/{pin.Environment}, is missing from {directory}."));
+        }
+
+        return snapshots;
     }
 }

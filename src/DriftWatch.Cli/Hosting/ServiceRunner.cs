@@ -21,7 +21,7 @@ internal static partial class ServiceRunner
         var logger = loggers.CreateLogger("DriftWatch");
         var metrics = new DriftMetrics();
         var catalog = new InMemoryBaselineCatalog();
-        var detection = Detection.CreateMonitor(settings);
+        var detection = await Detection.CreateMonitorAsync(settings, cancellationToken).ConfigureAwait(false);
         await using var recorder = SnapshotRecording.Create(settings, detection, loggers);
         var monitor = new CatalogFeedingMonitor(recorder ?? detection, catalog);
         var sinks = ResultSinks.Create(settings, loggers);
