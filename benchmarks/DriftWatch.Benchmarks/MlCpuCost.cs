@@ -25,7 +25,7 @@ internal static class MlCpuCost
         var quiet = events.Skip(2500).Take(250).Select(e => e.OutputText ?? "").ToList();
         var drifted = events.Skip(5000).Take(250).Select(e => e.OutputText ?? "").ToList();
         var classifier = new DomainClassifier(new DomainClassifierOptions());
-        double z = NormalDistribution.InverseSurvival(8.3e-4);
+        double z = DriftWatch.Core.Statistics.SpecialFunctions.NormalInverseSurvival(8.3e-4);
 
         Report("domain classifier, one feature, quiet window (250 vs 250 texts)", 15, () => classifier.Test(reference, quiet, 7, z));
         Report("domain classifier, one feature, drifted window (250 vs 250 texts)", 15, () => classifier.Test(reference, drifted, 7, z));

@@ -64,7 +64,7 @@ public class MlWindowCostBenchmarks
 
     [Benchmark]
     public double DomainClassifierOneFeature() =>
-        _classifier.Test(_referenceTexts, _windowTexts, seed: 7, NormalDistribution.InverseSurvival(8.3e-4)).Auc;
+        _classifier.Test(_referenceTexts, _windowTexts, seed: 7, DriftWatch.Core.Statistics.SpecialFunctions.NormalInverseSurvival(8.3e-4)).Auc;
 
     [Benchmark]
     public double EmbeddingComparison64() =>

@@ -6,7 +6,7 @@ namespace DriftWatch.Ml.Tests;
 
 public sealed class DomainClassifierTests
 {
-    private static readonly double Z = NormalDistribution.InverseSurvival(8.3e-4);
+    private static readonly double Z = DriftWatch.Core.Statistics.SpecialFunctions.NormalInverseSurvival(8.3e-4);
 
     [Fact]
     public void Test_NewReplyVocabulary_AucAboveThreshold()

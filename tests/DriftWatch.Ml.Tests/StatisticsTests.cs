@@ -13,7 +13,7 @@ public sealed class StatisticsTests
         {
             double p = row.GetProperty("p").GetDouble();
             double expected = row.GetProperty("z").GetDouble();
-            Assert.Equal(expected, NormalDistribution.InverseSurvival(p), 6);
+            Assert.Equal(expected, DriftWatch.Core.Statistics.SpecialFunctions.NormalInverseSurvival(p), 6);
         }
     }
 
@@ -28,7 +28,7 @@ public sealed class StatisticsTests
     [Fact]
     public void AucNullThreshold_MoreTestRows_Tightens()
     {
-        double z = NormalDistribution.InverseSurvival(1e-3);
+        double z = DriftWatch.Core.Statistics.SpecialFunctions.NormalInverseSurvival(1e-3);
         Assert.True(Auc.NullThreshold(100, 100, z) < Auc.NullThreshold(50, 50, z));
         Assert.True(Auc.NullThreshold(100, 100, z) > 0.5);
     }

@@ -12,7 +12,7 @@ internal sealed class MlShared(ITextEmbedder? embedder, double alpha)
 
     public double Alpha { get; } = alpha;
 
-    public double Z { get; } = NormalDistribution.InverseSurvival(alpha);
+    public double Z { get; } = DriftWatch.Core.Statistics.SpecialFunctions.NormalInverseSurvival(alpha);
 
     public static double AlphaFor(MlDetectionOptions options, int windowSize)
     {
