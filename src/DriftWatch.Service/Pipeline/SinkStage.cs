@@ -130,8 +130,11 @@ internal sealed class SinkStage
 
                 return;
             }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // Stopping while a sink is down is a cancellation, whichever error the sink was failing with
+                // at that moment: the batch stays uncommitted and is redelivered.
+                cancellationToken.ThrowIfCancellationRequested();
                 if (attempt == 0)
                 {
                     PipelineLog.SinkDown(_logger, name, ex.Message);
