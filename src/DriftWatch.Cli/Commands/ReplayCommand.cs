@@ -15,19 +15,29 @@ internal static class ReplayCommand
     {
         var input = new Option<string>("--input", "-i") { Description = "Events to replay, one JSON event per line.", HelpName = "EVENTS.jsonl", Required = true };
         var alertsOut = new Option<string>("--alerts-out", "-o") { Description = "Where to write alerts, one JSON line each ('-' for stdout).", HelpName = "ALERTS.jsonl", Required = true };
+        var stateIn = new Option<string?>("--state-in") { Description = "Start from the detection state a previous replay wrote with --state-out.", HelpName = "STATE" };
+        var stateOut = new Option<string?>("--state-out") { Description = "After the last line, write every behaviour's full state here (same records as the changelog topic).", HelpName = "STATE" };
         var config = CommonOptions.Config();
         var command = new Command("replay", "Run the drift detectors over a recorded JSONL file, for audits, backtests and evaluation.")
         {
-            input, alertsOut, config,
+            input, alertsOut, stateIn, stateOut, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = DriftWatchSettings.Load(parse.GetValue(config));
-            var runner = new ReplayRunner(await Detection.CreateMonitorAsync(settings, cancellationToken).ConfigureAwait(false));
+            var detection = await Detection.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
+            var runner = new ReplayRunner(detection.Monitor);
             var inputPath = parse.GetValue(input)!;
             if (!File.Exists(inputPath))
             {
                 throw new FileNotFoundException($"Input file '{inputPath}' does not exist.", inputPath);
+            }
+
+            if (parse.GetValue(stateIn) is { } stateInPath)
+            {
+                await using var state = File.OpenRead(stateInPath);
+                int restored = ReplayState.Read(detection.Detector, state);
+                await Console.Error.WriteLineAsync($"restored {restored:N0} state records from {stateInPath}").ConfigureAwait(false);
             }
 
             var outPath = parse.GetValue(alertsOut)!;
@@ -48,6 +58,19 @@ internal static class ReplayCommand
                     bad => Console.Error.WriteLine($"line {bad.LineNumber}: {bad.Reason}"),
                     cancellationToken: ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(stateOut) is { } stateOutPath)
+            {
+                // Written beside and then moved, so a crash never leaves a half state file under the name.
+                string temporary = stateOutPath + ".tmp";
+                await using (var state = File.Create(temporary))
+                {
+                    int written = ReplayState.Write(detection.Detector, state);
+                    await Console.Error.WriteLineAsync($"wrote {written:N0} state records to {stateOutPath}").ConfigureAwait(false);
+                }
+
+                File.Move(temporary, stateOutPath, overwrite: true);
+            }
+
             await Console.Error.WriteLineAsync(
                 $"replayed {summary!.Lines:N0} lines: {summary.DecisionEvents:N0} decisions, {summary.StateEvents:N0} state changes, " +
                 $"{summary.BadLines:N0} bad lines skipped, {summary.Alerts:N0} alerts written to {outPath}").ConfigureAwait(false);

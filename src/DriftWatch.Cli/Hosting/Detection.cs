@@ -24,7 +24,11 @@ internal static class Detection
         return options;
     }
 
-    internal static async Task<IDriftMonitor> CreateMonitorAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
+    internal static async Task<IDriftMonitor> CreateMonitorAsync(DriftWatchSettings settings, CancellationToken cancellationToken) =>
+        (await CreateAsync(settings, cancellationToken).ConfigureAwait(false)).Monitor;
+
+    /// <summary>The monitor chain and, inside it, the statistical monitor that owns the checkpointable state.</summary>
+    internal static async Task<DetectionStack> CreateAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
     {
         var configuration = settings.Configuration;
         var detector = new DriftMonitor(Options(configuration));
@@ -41,7 +45,7 @@ internal static class Detection
         var pinned = configuration.GetValue("Detection:UsePinnedSnapshots", defaultValue: true)
             ? await PinnedSnapshotsAsync(configuration, cancellationToken).ConfigureAwait(false)
             : [];
-        return pinned.Count == 0 ? monitor : new PinnedReferenceMonitor(monitor, detector, pinned);
+        return new DetectionStack(pinned.Count == 0 ? monitor : new PinnedReferenceMonitor(monitor, detector, pinned), detector);
     }
 
     private static async Task<List<BehaviourSnapshot>> PinnedSnapshotsAsync(IConfiguration configuration, CancellationToken cancellationToken)
@@ -63,3 +67,6 @@ internal static class Detection
         return snapshots;
     }
 }
+
+/// <summary>The monitor events are fed to, and the statistical monitor inside it whose state is checkpointed.</summary>
+internal sealed record DetectionStack(IDriftMonitor Monitor, DriftMonitor Detector);

@@ -1,3 +1,4 @@
+using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Features;
 using DriftWatch.Core.Results;
@@ -41,7 +42,7 @@ internal sealed class BehaviourState : IFeatureVisitor
         _context = context;
         _options = context.Options;
         _outcomeIndex = new CategoryIndex(_options.MaxCategories);
-        _outcome = CountTracker.Categorical(FeatureNames.Outcome, FeatureKind.Categorical, _outcomeIndex);
+        _outcome = CountTracker.Categorical(FeatureId.Outcome, FeatureKind.Categorical, _outcomeIndex);
         _trackers.Add(_outcome);
     }
 
@@ -147,18 +148,18 @@ internal sealed class BehaviourState : IFeatureVisitor
                 InputFeature(key!)?.Add(value, _outcomeSlot, _at);
                 break;
             case CategoricalSource.Label:
-                if (Family(_labels, key!, FeatureNames.Label) is { } label)
+                if (Family(_labels, key!, FeatureId.Label) is { } label)
                 {
                     label.Add(label.Index!.IndexOf(value), _at);
                 }
 
                 break;
             case CategoricalSource.ToolName:
-                _toolName ??= NewCategorical(FeatureNames.ToolCallName);
+                _toolName ??= NewCategorical(FeatureId.ToolCallName);
                 _toolName.Add(_toolName.Index!.IndexOf(value), _at);
                 break;
             default:
-                _toolStatus ??= NewCategorical(FeatureNames.ToolCallStatus);
+                _toolStatus ??= NewCategorical(FeatureId.ToolCallStatus);
                 _toolStatus.Add(_toolStatus.Index!.IndexOf(value), _at);
                 break;
         }
@@ -168,8 +169,8 @@ internal sealed class BehaviourState : IFeatureVisitor
     {
         var tracker = source switch
         {
-            NumericSource.Confidence => _confidence ??= NewNumeric(FeatureNames.Confidence),
-            NumericSource.Sentiment => _sentiment ??= NewNumeric(FeatureNames.Sentiment),
+            NumericSource.Confidence => _confidence ??= NewNumeric(FeatureId.Confidence),
+            NumericSource.Sentiment => _sentiment ??= NewNumeric(FeatureId.Sentiment),
             _ => Metric(key!),
         };
         tracker?.Add(value, _at);
@@ -178,44 +179,93 @@ internal sealed class BehaviourState : IFeatureVisitor
     public void Text(TextSource source, string text)
     {
         var tracker = source == TextSource.Input
-            ? _inputText ??= NewText(FeatureNames.InputText)
-            : _outputText ??= NewText(FeatureNames.OutputText);
+            ? _inputText ??= NewText(FeatureId.InputText)
+            : _outputText ??= NewText(FeatureId.OutputText);
         tracker.AddText(text, _at);
     }
 
     /// <summary>Finds or creates the tracker for a contract feature name (used when pinning a reference).</summary>
-    public FeatureTracker? TrackerFor(string feature)
+    public FeatureTracker? TrackerFor(string feature) => FeatureId.TryParse(feature, out var id) ? TrackerFor(id) : null;
+
+    /// <summary>Finds or creates the tracker of a feature; null when a family limit leaves no room for it.</summary>
+    public FeatureTracker? TrackerFor(FeatureId feature) => feature.Family switch
     {
-        const string conditionalPrefix = FeatureNames.Outcome + "|input.features.";
-        switch (feature)
+        FeatureFamily.Outcome => _outcome,
+        FeatureFamily.Confidence => _confidence ??= NewNumeric(feature),
+        FeatureFamily.Sentiment => _sentiment ??= NewNumeric(feature),
+        FeatureFamily.ToolCallName => _toolName ??= NewCategorical(feature),
+        FeatureFamily.ToolCallStatus => _toolStatus ??= NewCategorical(feature),
+        FeatureFamily.InputText => _inputText ??= NewText(feature),
+        FeatureFamily.OutputText => _outputText ??= NewText(feature),
+        FeatureFamily.InputFeature => InputFeature(feature.Key!)?.Feature,
+        FeatureFamily.ConditionalOutcome => InputFeature(feature.Key!)?.Segment(feature.Segment!),
+        FeatureFamily.Label => Family(_labels, feature.Key!, FeatureId.Label),
+        FeatureFamily.Metric => Metric(feature.Key!),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Writes the behaviour's whole detection state: window, reference progress, arming, the outcome index,
+    /// then every tracker in creation order (so restoring re-creates them in the same order and every
+    /// later event lands where it would have).
+    /// </summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.WriteStrings(_outcomeIndex.Labels);
+        writer.WriteDoubles(_windowOutcomes);
+        writer.Write(_windowEvents);
+        writer.WriteTime(_windowStart);
+        writer.WriteTime(_windowEnd);
+        writer.Write(_referenceEvents);
+        writer.Write(_budget?.FeatureCount ?? -1);
+        writer.Write7BitEncodedInt(_trackers.Count);
+        foreach (var tracker in _trackers)
         {
-            case FeatureNames.Outcome: return _outcome;
-            case FeatureNames.Confidence: return _confidence ??= NewNumeric(feature);
-            case FeatureNames.Sentiment: return _sentiment ??= NewNumeric(feature);
-            case FeatureNames.ToolCallName: return _toolName ??= NewCategorical(feature);
-            case FeatureNames.ToolCallStatus: return _toolStatus ??= NewCategorical(feature);
-            case FeatureNames.InputText: return _inputText ??= NewText(feature);
-            case FeatureNames.OutputText: return _outputText ??= NewText(feature);
+            writer.Write((byte)tracker.Id.Family);
+            writer.WriteNullable(tracker.Id.Key);
+            writer.WriteNullable(tracker.Id.Segment);
+            tracker.WriteTo(writer);
+        }
+    }
+
+    /// <summary>Restores a state written by <see cref="WriteTo"/> under the same options.</summary>
+    public static BehaviourState ReadFrom(BinaryReader reader, BehaviourKey key, DetectionContext context)
+    {
+        var state = new BehaviourState(key, context);
+        state._outcomeIndex.Restore(reader.ReadStrings());
+        state._windowOutcomes = reader.ReadDoubles();
+        if (state._windowOutcomes.Length == 0)
+        {
+            state._windowOutcomes = new double[4];
         }
 
-        if (feature.StartsWith(conditionalPrefix, StringComparison.Ordinal))
+        state._windowEvents = reader.ReadInt64();
+        state._windowStart = reader.ReadTime();
+        state._windowEnd = reader.ReadTime();
+        state._referenceEvents = reader.ReadInt64();
+        int budget = reader.ReadInt32();
+        int trackers = reader.ReadLength();
+        for (int i = 0; i < trackers; i++)
         {
-            string rest = feature[conditionalPrefix.Length..];
-            int eq = rest.IndexOf('=', StringComparison.Ordinal);
-            return eq <= 0 ? null : InputFeature(rest[..eq])?.Segment(rest[(eq + 1)..]);
+            var family = (FeatureFamily)reader.ReadByte();
+            string? featureKey = reader.ReadNullableString();
+            string? segment = reader.ReadNullableString();
+            var id = FeatureId.Create(family, featureKey, segment);
+            var tracker = state.TrackerFor(id);
+            if (tracker is null || tracker.Id != id || state._trackers.Count != i + 1 || !ReferenceEquals(tracker, state._trackers[i]))
+            {
+                throw new InvalidDataException($"Checkpointed feature {id} of {key} does not fit the current detection settings.");
+            }
+
+            tracker.ReadFrom(reader);
         }
 
-        if (feature.StartsWith("input.features.", StringComparison.Ordinal))
+        if (budget >= 0)
         {
-            return InputFeature(feature["input.features.".Length..])?.Feature;
+            state._budget = context.BudgetFor(budget);
         }
 
-        if (feature.StartsWith("labels.", StringComparison.Ordinal))
-        {
-            return Family(_labels, feature["labels.".Length..], FeatureNames.Label);
-        }
-
-        return feature.StartsWith("metrics.", StringComparison.Ordinal) ? Metric(feature["metrics.".Length..]) : null;
+        return state;
     }
 
     private WindowSummary BuildSummary()
@@ -259,7 +309,7 @@ internal sealed class BehaviourState : IFeatureVisitor
             return null;
         }
 
-        state = new InputFeatureState(this, key, NewCategorical(FeatureNames.InputFeature(key)));
+        state = new InputFeatureState(this, key, NewCategorical(FeatureId.InputFeature(key)));
         _inputs.Add(key, state);
         return state;
     }
@@ -276,12 +326,12 @@ internal sealed class BehaviourState : IFeatureVisitor
             return null;
         }
 
-        tracker = NewNumeric(FeatureNames.Metric(key));
+        tracker = NewNumeric(FeatureId.Metric(key));
         _metrics.Add(key, tracker);
         return tracker;
     }
 
-    private CountTracker? Family(Dictionary<string, CountTracker> family, string key, Func<string, string> name)
+    private CountTracker? Family(Dictionary<string, CountTracker> family, string key, Func<string, FeatureId> name)
     {
         if (family.TryGetValue(key, out var tracker))
         {
@@ -298,17 +348,17 @@ internal sealed class BehaviourState : IFeatureVisitor
         return tracker;
     }
 
-    private CountTracker NewCategorical(string name) =>
-        Register(CountTracker.Categorical(name, FeatureKind.Categorical, new CategoryIndex(_options.MaxCategories)));
+    private CountTracker NewCategorical(FeatureId id) =>
+        Register(CountTracker.Categorical(id, FeatureKind.Categorical, new CategoryIndex(_options.MaxCategories)));
 
-    private CountTracker NewConditional(string name) =>
-        Register(CountTracker.Categorical(name, FeatureKind.Conditional, _outcomeIndex));
+    private CountTracker NewConditional(FeatureId id) =>
+        Register(CountTracker.Categorical(id, FeatureKind.Conditional, _outcomeIndex));
 
-    private CountTracker NewText(string name) => Register(CountTracker.Text(name, _options.TextSketchBuckets));
+    private CountTracker NewText(FeatureId id) => Register(CountTracker.Text(id, _options.TextSketchBuckets));
 
-    private NumericTracker NewNumeric(string name)
+    private NumericTracker NewNumeric(FeatureId id)
     {
-        var tracker = Register(new NumericTracker(name, _options.CurrentWindowSize, _options.NumericReferencePoints));
+        var tracker = Register(new NumericTracker(id, _options.CurrentWindowSize, _options.NumericReferencePoints));
         _numerics.Add(tracker);
         return tracker;
     }
@@ -348,7 +398,7 @@ internal sealed class BehaviourState : IFeatureVisitor
                 Array.Resize(ref _segments, Math.Min(owner._options.MaxSegmentsPerInputFeature, Math.Max(slot + 1, _segments.Length * 2)));
             }
 
-            return _segments[slot] ??= owner.NewConditional(FeatureNames.ConditionalOutcome(key, value));
+            return _segments[slot] ??= owner.NewConditional(FeatureId.ConditionalOutcome(key, value));
         }
     }
 }

@@ -36,4 +36,24 @@ internal sealed class CategoryIndex(int capacity)
     }
 
     public string LabelOf(int index) => index < _labels.Count ? _labels[index] : OtherLabel;
+
+    /// <summary>The labels in index order, for checkpoints.</summary>
+    public IReadOnlyList<string> Labels => _labels;
+
+    /// <summary>Hands out the checkpointed labels again, in their order, so every index means what it meant.</summary>
+    public void Restore(IEnumerable<string?> labels)
+    {
+        if (_labels.Count > 0)
+        {
+            throw new InvalidOperationException("A category index can only be restored while empty.");
+        }
+
+        foreach (string? label in labels)
+        {
+            if (label is null || IndexOf(label) != _labels.Count - 1)
+            {
+                throw new InvalidDataException("Checkpointed category labels are not distinct.");
+            }
+        }
+    }
 }

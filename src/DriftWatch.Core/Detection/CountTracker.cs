@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Features;
 using DriftWatch.Core.Statistics;
 
@@ -16,7 +17,8 @@ internal sealed class CountTracker : FeatureTracker
     // approximation honest in the far tail the false-alarm budget asks for.
     private const double MinExpected = 5;
     private const int RecentTexts = 8;
-    private const int MaxRememberedTextLength = 4000;
+    // Recent texts name the n-grams of a moved text bucket in alerts; kept short so a behaviour's state stays small.
+    private const int MaxRememberedTextLength = 512;
 
     private readonly CategoryIndex? _index;
     private double[] _reference;
@@ -33,8 +35,8 @@ internal sealed class CountTracker : FeatureTracker
     private double _ratioSquares;
     private (double Alpha, double Scale, double Nu, double UnitThreshold)? _textNull;
 
-    private CountTracker(string name, FeatureKind kind, CategoryIndex? index, int slots)
-        : base(name, kind)
+    private CountTracker(FeatureId id, FeatureKind kind, CategoryIndex? index, int slots)
+        : base(id, kind)
     {
         _index = index;
         _reference = new double[slots];
@@ -46,10 +48,10 @@ internal sealed class CountTracker : FeatureTracker
         }
     }
 
-    public static CountTracker Categorical(string name, FeatureKind kind, CategoryIndex index) =>
-        new(name, kind, index, 4);
+    public static CountTracker Categorical(FeatureId id, FeatureKind kind, CategoryIndex index) =>
+        new(id, kind, index, 4);
 
-    public static CountTracker Text(string name, int buckets) => new(name, FeatureKind.Text, null, buckets);
+    public static CountTracker Text(FeatureId id, int buckets) => new(id, FeatureKind.Text, null, buckets);
 
     public override long CurrentEvents => _currentEvents;
 
@@ -80,11 +82,8 @@ internal sealed class CountTracker : FeatureTracker
         _currentTotal += 1;
         _currentEvents++;
         Touch(at);
-        if (text.Length <= MaxRememberedTextLength)
-        {
-            _recentCurrent![_recentPosition] = text;
-            _recentPosition = (_recentPosition + 1) % RecentTexts;
-        }
+        _recentCurrent![_recentPosition] = text.Length <= MaxRememberedTextLength ? text : text[..MaxRememberedTextLength];
+        _recentPosition = (_recentPosition + 1) % RecentTexts;
     }
 
     public override void AbsorbReferenceBlock(DetectionContext context)
@@ -201,6 +200,75 @@ internal sealed class CountTracker : FeatureTracker
         _referenceTotal = (_referenceTotal * keep) + _currentTotal;
         _referenceEvents = (_referenceEvents * keep) + _currentEvents;
     }
+
+    /// <summary>
+    /// Writes the counts, the calibration moments and the recent texts. A categorical tracker that owns its
+    /// category index writes it too; the outcome index shared by conditional trackers is written once by the
+    /// behaviour. The fitted text null is a cache and is recomputed from the moments.
+    /// </summary>
+    protected override void WriteState(BinaryWriter writer)
+    {
+        if (OwnsIndex)
+        {
+            writer.WriteStrings(_index!.Labels);
+        }
+
+        writer.WriteDoubles(_reference);
+        writer.WriteDoubles(_current);
+        writer.Write(_referenceTotal);
+        writer.Write(_currentTotal);
+        writer.Write(_referenceEvents);
+        writer.Write(_currentEvents);
+        writer.Write(_ratioCount);
+        writer.Write(_ratioSum);
+        writer.Write(_ratioSquares);
+        if (_recentCurrent is not null)
+        {
+            writer.Write(_recentPosition);
+            writer.WriteStrings(_recentCurrent);
+            writer.WriteStrings(_recentReference!);
+        }
+    }
+
+    protected override void ReadState(BinaryReader reader)
+    {
+        if (OwnsIndex)
+        {
+            _index!.Restore(reader.ReadStrings());
+        }
+
+        _reference = reader.ReadDoubles();
+        _current = reader.ReadDoubles();
+        if (_reference.Length != _current.Length || (_index is not null && _current.Length > _index.OtherIndex + 1))
+        {
+            throw new InvalidDataException($"Checkpointed counts of {Name} do not fit its categories.");
+        }
+
+        _referenceTotal = reader.ReadDouble();
+        _currentTotal = reader.ReadDouble();
+        _referenceEvents = reader.ReadDouble();
+        _currentEvents = reader.ReadInt64();
+        _ratioCount = reader.ReadInt32();
+        _ratioSum = reader.ReadDouble();
+        _ratioSquares = reader.ReadDouble();
+        _textNull = null;
+        if (_recentCurrent is not null)
+        {
+            _recentPosition = reader.ReadInt32();
+            var current = reader.ReadStrings();
+            var reference = reader.ReadStrings();
+            if (current.Length != RecentTexts || reference.Length != RecentTexts || _recentPosition is < 0 or >= RecentTexts)
+            {
+                throw new InvalidDataException($"Checkpointed recent texts of {Name} are malformed.");
+            }
+
+            current.CopyTo(_recentCurrent, 0);
+            reference.CopyTo(_recentReference!, 0);
+        }
+    }
+
+    // The outcome tracker and conditional trackers share the behaviour's outcome index.
+    private bool OwnsIndex => _index is not null && Kind == FeatureKind.Categorical && Id.Family != FeatureFamily.Outcome;
 
     protected override void ResetCurrent()
     {

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Text;
+using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Results;
 
@@ -15,11 +18,10 @@ namespace DriftWatch.Core.Detection;
 /// </summary>
 public sealed class DriftMonitor : IDriftMonitor
 {
-    private const int StateHistory = 64;
-
     private readonly DetectionContext _context;
+    private readonly ulong _fingerprint;
     private readonly Dictionary<BehaviourKey, BehaviourState> _behaviours = [];
-    private readonly Dictionary<(string Agent, string Environment), Queue<StateEvent>> _stateChanges = [];
+    private readonly ConcurrentDictionary<(string Agent, string Environment), AgentHistory> _agents = new();
     private readonly List<FeatureScore> _scores = [];
     private readonly List<RankedAlert> _alerts = [];
 
@@ -29,6 +31,7 @@ public sealed class DriftMonitor : IDriftMonitor
         options ??= new DriftMonitorOptions();
         options.Validate();
         _context = new DetectionContext(options);
+        _fingerprint = StateCheckpoint.Fingerprint(options);
     }
 
     /// <summary>The settings in force.</summary>
@@ -36,6 +39,18 @@ public sealed class DriftMonitor : IDriftMonitor
 
     /// <summary>Number of behaviours with state.</summary>
     public int BehaviourCount => _behaviours.Count;
+
+    /// <summary>The behaviours with state in memory.</summary>
+    public IReadOnlyCollection<BehaviourKey> Behaviours => _behaviours.Keys;
+
+    /// <summary>The agents (per environment) with a history in memory.</summary>
+    public IReadOnlyCollection<(string AgentId, string Environment)> Agents => [.. _agents.Keys];
+
+    /// <summary>Whether a behaviour has state in memory.</summary>
+    public bool Contains(BehaviourKey key) => _behaviours.ContainsKey(key);
+
+    /// <summary>An agent's reference versions and recent state changes; null when it has none in memory. Thread-safe.</summary>
+    public AgentHistory? HistoryOf(string agentId, string environment) => _agents.GetValueOrDefault((agentId, environment));
 
     /// <summary>Whether detection is armed for a behaviour (its reference is complete or pinned).</summary>
     public bool IsArmed(BehaviourKey key) => _behaviours.TryGetValue(key, out var state) && state.Armed;
@@ -51,6 +66,7 @@ public sealed class DriftMonitor : IDriftMonitor
             _behaviours.Add(key, state);
         }
 
+        History(decision.AgentId, decision.Environment).Observe(decision, Options.ReferenceSize);
         List<WindowSummary>? windows = null;
         if (state.WindowExpiredBy(decision.Timestamp))
         {
@@ -67,28 +83,103 @@ public sealed class DriftMonitor : IDriftMonitor
     }
 
     /// <inheritdoc />
-    /// <remarks>State changes are kept (the last 64 per agent and environment) for attributing drift.</remarks>
+    /// <remarks>State changes are kept (the last <see cref="AgentHistory.MaxStateChanges"/> per agent and environment) for attributing drift.</remarks>
     public void Observe(StateEvent state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var key = (state.AgentId, state.Environment);
-        if (!_stateChanges.TryGetValue(key, out var queue))
-        {
-            queue = new Queue<StateEvent>();
-            _stateChanges.Add(key, queue);
-        }
-
-        if (queue.Count == StateHistory)
-        {
-            queue.Dequeue();
-        }
-
-        queue.Enqueue(state);
+        History(state.AgentId, state.Environment).Observe(state);
     }
 
     /// <summary>The most recent state changes of an agent in an environment, oldest first.</summary>
     public IReadOnlyList<StateEvent> RecentStateChanges(string agentId, string environment) =>
-        _stateChanges.TryGetValue((agentId, environment), out var queue) ? [.. queue] : [];
+        HistoryOf(agentId, environment)?.StateChanges ?? [];
+
+    /// <summary>
+    /// A checkpoint record of one behaviour: everything detection keeps for it, so that
+    /// <see cref="Restore"/> on another instance (or after a restart) decides every later event exactly as
+    /// this one would have. <paramref name="position"/> records up to where the input has been folded in.
+    /// </summary>
+    public byte[] Checkpoint(BehaviourKey key, SourcePosition? position = null)
+    {
+        if (!_behaviours.TryGetValue(key, out var state))
+        {
+            throw new KeyNotFoundException($"No state for behaviour {key}.");
+        }
+
+        return Write(new CheckpointHeader(CheckpointKind.Behaviour, key.AgentId, key.Environment, key.DecisionName, position), state.WriteTo);
+    }
+
+    /// <summary>A checkpoint record of an agent's history in one environment.</summary>
+    public byte[] CheckpointAgent(string agentId, string environment, SourcePosition? position = null)
+    {
+        var history = HistoryOf(agentId, environment) ?? throw new KeyNotFoundException($"No history for agent {agentId}/{environment}.");
+        return Write(new CheckpointHeader(CheckpointKind.Agent, agentId, environment, null, position), history.WriteTo);
+    }
+
+    /// <summary>
+    /// Loads a checkpoint record, replacing any state held for its behaviour or agent. Throws
+    /// <see cref="CheckpointException"/> (and changes nothing) when the record is corrupt, of another format
+    /// version, or written under other detection settings.
+    /// </summary>
+    public CheckpointHeader Restore(ReadOnlySpan<byte> record)
+    {
+        using var stream = new MemoryStream(record.ToArray(), writable: false);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        var header = StateCheckpoint.ReadHeader(reader, _fingerprint);
+        try
+        {
+            if (header.Kind == CheckpointKind.Behaviour)
+            {
+                var key = new BehaviourKey(header.AgentId, header.Environment, header.DecisionName ?? string.Empty);
+                var state = BehaviourState.ReadFrom(reader, key, _context);
+                EnsureConsumed(stream, header);
+                _behaviours[key] = state;
+            }
+            else
+            {
+                var history = AgentHistory.ReadFrom(reader, header.AgentId, header.Environment);
+                EnsureConsumed(stream, header);
+                _agents[(header.AgentId, header.Environment)] = history;
+            }
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or InvalidDataException or ArgumentException or FormatException or InvalidOperationException)
+        {
+            throw new CheckpointException($"Checkpoint of {header.Key} is corrupt: {ex.Message}", ex);
+        }
+
+        return header;
+    }
+
+    /// <summary>Drops a behaviour's state from memory (after it was checkpointed); false when it had none.</summary>
+    public bool Evict(BehaviourKey key) => _behaviours.Remove(key);
+
+    /// <summary>Drops an agent's history from memory (after it was checkpointed); false when it had none.</summary>
+    public bool EvictAgent(string agentId, string environment) => _agents.TryRemove((agentId, environment), out _);
+
+    private byte[] Write(CheckpointHeader header, Action<BinaryWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            StateCheckpoint.WriteHeader(writer, _fingerprint, header);
+            body(writer);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static void EnsureConsumed(MemoryStream stream, CheckpointHeader header)
+    {
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException($"{stream.Length - stream.Position} unexpected bytes after the state of {header.Key}.");
+        }
+    }
+
+    private AgentHistory History(string agentId, string environment) =>
+        _agents.TryGetValue((agentId, environment), out var history)
+            ? history
+            : _agents.GetOrAdd((agentId, environment), static k => new AgentHistory(k.Agent, k.Environment));
 
     /// <summary>
     /// Pins a behaviour's reference to externally supplied distributions (a snapshot) and arms its

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Features;
 using DriftWatch.Core.Statistics;
@@ -9,7 +10,7 @@ namespace DriftWatch.Core.Detection;
 /// State of one feature of one behaviour: its reference, its current window, the calibration gathered
 /// while the reference filled, the CUSUM over its window scores, and its alert episode.
 /// </summary>
-internal abstract class FeatureTracker(string name, FeatureKind kind)
+internal abstract class FeatureTracker(FeatureId id, FeatureKind kind)
 {
     // Block ratios above this are treated as a broken calibration rather than a real dispersion.
     private const double MaxDispersion = 10;
@@ -20,7 +21,9 @@ internal abstract class FeatureTracker(string name, FeatureKind kind)
     private bool _inEpisode;
     private int _quietWindows;
 
-    public string Name { get; } = name;
+    public FeatureId Id { get; } = id;
+
+    public string Name { get; } = id.Format();
 
     public FeatureKind Kind { get; } = kind;
 
@@ -55,6 +58,36 @@ internal abstract class FeatureTracker(string name, FeatureKind kind)
     }
 
     protected void ClearCurrentStart() => HasCurrent = false;
+
+    /// <summary>Writes everything this tracker decides with, so that <see cref="ReadFrom"/> resumes it exactly.</summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(_calibrationSum);
+        writer.Write(_calibrationWeight);
+        writer.Write(_cusum.Value);
+        writer.Write(_inEpisode);
+        writer.Write(_quietWindows);
+        writer.Write(HasCurrent);
+        writer.WriteTime(CurrentStart);
+        WriteState(writer);
+    }
+
+    /// <summary>Restores what <see cref="WriteTo"/> wrote into a tracker created with the same id and settings.</summary>
+    public void ReadFrom(BinaryReader reader)
+    {
+        _calibrationSum = reader.ReadDouble();
+        _calibrationWeight = reader.ReadDouble();
+        _cusum.Restore(reader.ReadDouble());
+        _inEpisode = reader.ReadBoolean();
+        _quietWindows = reader.ReadInt32();
+        HasCurrent = reader.ReadBoolean();
+        CurrentStart = reader.ReadTime();
+        ReadState(reader);
+    }
+
+    protected abstract void WriteState(BinaryWriter writer);
+
+    protected abstract void ReadState(BinaryReader reader);
 
     protected void AddCalibration(double statistic, double expected)
     {

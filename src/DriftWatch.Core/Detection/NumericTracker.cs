@@ -1,4 +1,5 @@
 using System.Globalization;
+using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Features;
 using DriftWatch.Core.Statistics;
 
@@ -26,8 +27,8 @@ internal sealed class NumericTracker : FeatureTracker
     private double _referenceMean;
     private double _scale = 1;
 
-    public NumericTracker(string name, int windowCapacity, int summaryPoints)
-        : base(name, FeatureKind.Numeric)
+    public NumericTracker(FeatureId id, int windowCapacity, int summaryPoints)
+        : base(id, FeatureKind.Numeric)
     {
         _window = new double[Math.Min(windowCapacity, 64)];
         WindowCapacity = windowCapacity;
@@ -224,6 +225,52 @@ internal sealed class NumericTracker : FeatureTracker
         _summary = next;
         _scale = Wasserstein.Scale(next);
         _referenceEvents = total;
+    }
+
+    protected override void WriteState(BinaryWriter writer)
+    {
+        writer.WriteDoubles(_window.AsSpan(0, _count));
+        writer.Write(_seen);
+        writer.Write(_random);
+        writer.Write(_referenceValues is not null);
+        if (_referenceValues is not null)
+        {
+            writer.WriteDoubles(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_referenceValues));
+        }
+
+        writer.Write(_summary is not null);
+        if (_summary is not null)
+        {
+            writer.WriteDoubles(_summary);
+        }
+
+        writer.Write(_referenceEvents);
+        writer.Write(_referenceMean);
+        writer.Write(_scale);
+        writer.Write(SummarySum);
+        writer.Write(SummaryCount);
+    }
+
+    protected override void ReadState(BinaryReader reader)
+    {
+        var window = reader.ReadDoubles();
+        if (window.Length > WindowCapacity)
+        {
+            throw new InvalidDataException($"Checkpointed window of {Name} holds {window.Length} values; the capacity is {WindowCapacity}.");
+        }
+
+        _window = new double[Math.Max(window.Length, Math.Min(WindowCapacity, 64))];
+        window.CopyTo(_window, 0);
+        _count = window.Length;
+        _seen = reader.ReadInt64();
+        _random = reader.ReadUInt64();
+        _referenceValues = reader.ReadBoolean() ? [.. reader.ReadDoubles()] : null;
+        _summary = reader.ReadBoolean() ? reader.ReadDoubles() : null;
+        _referenceEvents = reader.ReadDouble();
+        _referenceMean = reader.ReadDouble();
+        _scale = reader.ReadDouble();
+        SummarySum = reader.ReadDouble();
+        SummaryCount = reader.ReadInt64();
     }
 
     protected override void ResetCurrent()

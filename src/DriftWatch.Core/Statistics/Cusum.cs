@@ -20,6 +20,9 @@ internal struct Cusum
 
     public void Reset() => Value = 0;
 
+    /// <summary>Resumes from a checkpointed statistic.</summary>
+    public void Restore(double value) => Value = Math.Max(0, value);
+
     /// <summary>
     /// Siegmund's approximation of the in-control average run length of the CUSUM above for N(0, 1)
     /// observations: (exp(2kb) - 2kb - 1) / (2k²) with b = h + 1.166.

@@ -6,7 +6,8 @@ namespace DriftWatch.Service.Snapshots;
 
 /// <summary>
 /// Makes pinned snapshots the detection reference: the first time a behaviour of a pinned agent and
-/// environment is seen (and its decision matches the snapshot's, when the snapshot names one), the
+/// environment is seen with no state yet (none learned and none restored from a checkpoint, which already
+/// carries the pinned reference), and its decision matches the snapshot's when the snapshot names one, the
 /// detector is given the snapshot as its reference and armed at once, instead of learning a reference
 /// from the behaviour's first events.
 /// </summary>
@@ -15,7 +16,6 @@ public sealed class PinnedReferenceMonitor : IDriftMonitor
     private readonly IDriftMonitor _inner;
     private readonly DriftMonitor _detector;
     private readonly IReadOnlyDictionary<(string Agent, string Environment), BehaviourSnapshot> _pins;
-    private readonly HashSet<BehaviourKey> _seen = [];
 
     /// <summary>
     /// Wraps <paramref name="inner"/> (the whole monitor chain) and pins into <paramref name="detector"/> (the
@@ -39,7 +39,7 @@ public sealed class PinnedReferenceMonitor : IDriftMonitor
     {
         ArgumentNullException.ThrowIfNull(decision);
         var key = decision.Key;
-        if (_pins.Count > 0 && _seen.Add(key)
+        if (_pins.Count > 0 && !_detector.Contains(key)
             && _pins.TryGetValue((key.AgentId, key.Environment), out var snapshot)
             && (snapshot.Scope.DecisionName is null || snapshot.Scope.DecisionName == key.DecisionName))
         {

@@ -82,6 +82,71 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Contains("does not exist", error.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Replay_FileSplitAtTenPointsWithStateHandoff_WritesTheAlertsOfOneWholeReplay()
+    {
+        var events = Path.Combine(_directory, "events.jsonl");
+        Assert.Equal(0, await Invoke(
+            "simulate", "--output", events, "--agents", "3", "--events", "24000", "--seed", "11",
+            "--drift", "misrouting:agent=support-router,onset=0.45",
+            "--drift", "new-reply-vocabulary:agent=billing-triage,onset=0.6,mode=gradual,ramp=1500"));
+        var whole = Path.Combine(_directory, "whole.jsonl");
+        Assert.Equal(0, await Invoke("replay", "--input", events, "--alerts-out", whole));
+        var expected = await File.ReadAllLinesAsync(whole);
+        Assert.True(expected.Length >= 2, "the simulated drifts should alert");
+
+        // Ten split points at uneven places (mid-window, inside and after the reference), chained through state files.
+        var lines = await File.ReadAllLinesAsync(events);
+        int[] cuts = [1, 977, 2001, 4650, 7777, 9000, 10801, 13333, 17000, 21999];
+        var parts = new List<string>();
+        string? stateIn = null;
+        for (int i = 0; i <= cuts.Length; i++)
+        {
+            int from = i == 0 ? 0 : cuts[i - 1];
+            int to = i == cuts.Length ? lines.Length : cuts[i];
+            var part = Path.Combine(_directory, $"part-{i}.jsonl");
+            await File.WriteAllLinesAsync(part, lines[from..to]);
+            var alerts = Path.Combine(_directory, $"alerts-{i}.jsonl");
+            var stateOut = Path.Combine(_directory, $"state-{i}");
+            var args = new List<string> { "replay", "--input", part, "--alerts-out", alerts, "--state-out", stateOut };
+            if (stateIn is not null)
+            {
+                args.AddRange(["--state-in", stateIn]);
+            }
+
+            Assert.Equal(0, await Invoke([.. args]));
+            parts.AddRange(await File.ReadAllLinesAsync(alerts));
+            stateIn = stateOut;
+        }
+
+        Assert.Equal(expected, parts);
+    }
+
+    [Fact]
+    public async Task Replay_CorruptStateIn_FailsNamingTheProblem()
+    {
+        var events = Path.Combine(_directory, "events.jsonl");
+        Assert.Equal(0, await Invoke("simulate", "--output", events, "--agents", "1", "--events", "300"));
+        var state = Path.Combine(_directory, "state");
+        Assert.Equal(0, await Invoke("replay", "--input", events, "--alerts-out", Path.Combine(_directory, "a.jsonl"), "--state-out", state));
+        var bytes = await File.ReadAllBytesAsync(state);
+        await File.WriteAllBytesAsync(state, bytes[..(bytes.Length / 2)]);
+
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            Assert.NotEqual(0, await Invoke("replay", "--input", events, "--alerts-out", Path.Combine(_directory, "b.jsonl"), "--state-in", state));
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        Assert.Contains("checkpoint", error.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static Task<int> Invoke(params string[] args) => CliApplication.RunAsync(args);
