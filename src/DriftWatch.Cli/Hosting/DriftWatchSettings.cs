@@ -1,4 +1,5 @@
 using DriftWatch.Kafka.Consuming;
+using DriftWatch.Kafka.State;
 using DriftWatch.Service.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -26,6 +27,8 @@ internal sealed class DriftWatchSettings
     internal KafkaConsumerOptions Kafka { get; } = new();
 
     internal PipelineOptions Pipeline { get; } = new();
+
+    internal StateOptions State { get; } = new();
 
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
@@ -76,6 +79,7 @@ internal sealed class DriftWatchSettings
         }
 
         configuration.GetSection("Pipeline").Bind(settings.Pipeline);
+        configuration.GetSection("State").Bind(settings.State);
         if (configuration["Logging:Level"] is { Length: > 0 } level)
         {
             settings.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true);

@@ -19,13 +19,16 @@ internal static partial class ServiceRunner
         settings.Pipeline.Validate();
         using var loggers = Logging.Create(settings.LogLevel);
         var logger = loggers.CreateLogger("DriftWatch");
+        settings.State.Validate();
         var metrics = new DriftMetrics();
-        var catalog = new InMemoryBaselineCatalog();
-        var detection = await Detection.CreateMonitorAsync(settings, cancellationToken).ConfigureAwait(false);
-        await using var recorder = SnapshotRecording.Create(settings, detection, loggers);
-        var monitor = new CatalogFeedingMonitor(recorder ?? detection, catalog);
+        var detection = await Detection.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
+        await using var recorder = SnapshotRecording.Create(settings, detection.Monitor, loggers);
         var sinks = ResultSinks.Create(settings, loggers);
         sinks.Add(new MetricsResultSink(metrics));
+        var pipeline = new IngestPipeline(settings.Kafka, settings.Pipeline, recorder ?? detection.Monitor, sinks, loggers, TimeProvider.System, detection.Detector, settings.State);
+
+        // Rollback plans read the detector's agent histories, which are checkpointed with its state.
+        var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
         await using var api = BuildApi(settings, metrics, catalog, loggers, logger);
         try
         {
@@ -35,7 +38,6 @@ internal static partial class ServiceRunner
                 LogApi(logger, api.Address.ToString());
             }
 
-            var pipeline = new IngestPipeline(settings.Kafka, settings.Pipeline, monitor, sinks, loggers, TimeProvider.System);
             using var statusStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var status = ReportStatusAsync(pipeline, logger, statusStop.Token);
             await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
@@ -61,7 +63,7 @@ internal static partial class ServiceRunner
     /// The HTTP API (webhooks, /metrics, health, audit) runs when the Api section names a way to
     /// authenticate webhook calls; an unauthenticated rollback endpoint is never started.
     /// </summary>
-    private static DriftWatchApiHost? BuildApi(DriftWatchSettings settings, DriftMetrics metrics, InMemoryBaselineCatalog catalog, ILoggerFactory loggers, ILogger logger)
+    private static DriftWatchApiHost? BuildApi(DriftWatchSettings settings, DriftMetrics metrics, IBaselineCatalog catalog, ILoggerFactory loggers, ILogger logger)
     {
         var options = new DriftWatchApiOptions();
         settings.Configuration.GetSection("Api").Bind(options);
@@ -89,7 +91,7 @@ internal static partial class ServiceRunner
             {
                 var stats = pipeline.Statistics;
                 var events = stats.Events;
-                LogStatus(logger, events, (events - last) / StatusInterval.TotalSeconds, pipeline.ConsumerLag, stats.DeadLettered, stats.Alerts.Count, stats.Committed);
+                LogStatus(logger, events, (events - last) / StatusInterval.TotalSeconds, pipeline.ConsumerLag, stats.DeadLettered, stats.Alerts.Count, stats.Committed, pipeline.AgentsInMemory, pipeline.RestoredAgents, pipeline.SkippedEvents, stats.Checkpoints);
                 last = events;
             }
         }
@@ -99,8 +101,8 @@ internal static partial class ServiceRunner
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Events} events ({Rate:F0}/s), lag {Lag}, {DeadLettered} dead-lettered, {Alerts} alerts, {Committed} committed")]
-    private static partial void LogStatus(ILogger logger, long events, double rate, long lag, long deadLettered, int alerts, long committed);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "{Events} events ({Rate:F0}/s), lag {Lag}, {DeadLettered} dead-lettered, {Alerts} alerts, {Committed} committed; state: {Agents} agents in memory, {Restored} restored, {Skipped} events already applied, {Checkpoints} checkpoints")]
+    private static partial void LogStatus(ILogger logger, long events, double rate, long lag, long deadLettered, int alerts, long committed, int agents, long restored, long skipped, long checkpoints);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "HTTP API listening on {Address} (webhooks, /metrics, /healthz, /readyz, /api/audit)")]
     private static partial void LogApi(ILogger logger, string address);

@@ -21,6 +21,7 @@ public sealed class DriftMonitor : IDriftMonitor
     private readonly DetectionContext _context;
     private readonly ulong _fingerprint;
     private readonly Dictionary<BehaviourKey, BehaviourState> _behaviours = [];
+    private readonly Dictionary<string, List<BehaviourKey>> _byAgent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Agent, string Environment), AgentHistory> _agents = new();
     private readonly List<FeatureScore> _scores = [];
     private readonly List<RankedAlert> _alerts = [];
@@ -63,7 +64,7 @@ public sealed class DriftMonitor : IDriftMonitor
         if (!_behaviours.TryGetValue(key, out var state))
         {
             state = new BehaviourState(key, _context);
-            _behaviours.Add(key, state);
+            Add(key, state);
         }
 
         History(decision.AgentId, decision.Environment).Observe(decision, Options.ReferenceSize);
@@ -133,7 +134,14 @@ public sealed class DriftMonitor : IDriftMonitor
                 var key = new BehaviourKey(header.AgentId, header.Environment, header.DecisionName ?? string.Empty);
                 var state = BehaviourState.ReadFrom(reader, key, _context);
                 EnsureConsumed(stream, header);
-                _behaviours[key] = state;
+                if (!_behaviours.TryAdd(key, state))
+                {
+                    _behaviours[key] = state;
+                }
+                else
+                {
+                    IndexOf(key.AgentId).Add(key);
+                }
             }
             else
             {
@@ -151,7 +159,112 @@ public sealed class DriftMonitor : IDriftMonitor
     }
 
     /// <summary>Drops a behaviour's state from memory (after it was checkpointed); false when it had none.</summary>
-    public bool Evict(BehaviourKey key) => _behaviours.Remove(key);
+    public bool Evict(BehaviourKey key)
+    {
+        if (!_behaviours.Remove(key))
+        {
+            return false;
+        }
+
+        if (_byAgent.TryGetValue(key.AgentId, out var keys))
+        {
+            keys.Remove(key);
+            if (keys.Count == 0)
+            {
+                _byAgent.Remove(key.AgentId);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The behaviours of one agent (every environment and decision) with state in memory.</summary>
+    public IReadOnlyList<BehaviourKey> BehavioursOf(string agentId) =>
+        _byAgent.TryGetValue(agentId, out var keys) ? [.. keys] : [];
+
+    /// <summary>
+    /// One record holding everything kept for an agent (its behaviours in every environment and its
+    /// histories), so that the agent's whole state moves atomically: the unit of the changelog topic, keyed by
+    /// agent id like the input. Null when nothing is held for the agent.
+    /// </summary>
+    public byte[]? CheckpointAgentUnit(string agentId, SourcePosition? position)
+    {
+        var records = new List<byte[]>();
+        foreach (var (agent, environment) in _agents.Keys.Where(k => k.Agent == agentId).OrderBy(k => k.Environment, StringComparer.Ordinal))
+        {
+            records.Add(CheckpointAgent(agent, environment, position));
+        }
+
+        foreach (var key in BehavioursOf(agentId))
+        {
+            records.Add(Checkpoint(key, position));
+        }
+
+        return records.Count == 0 ? null : AgentUnit.Write(agentId, position, records);
+    }
+
+    /// <summary>
+    /// Restores an agent unit written by <see cref="CheckpointAgentUnit"/>, replacing what is held for the
+    /// agent. All or nothing: when any record is unusable, nothing of the agent is kept (it re-learns) and
+    /// <see cref="CheckpointException"/> says why.
+    /// </summary>
+    public CheckpointHeader RestoreAgentUnit(ReadOnlySpan<byte> unit)
+    {
+        var (agentId, position, records) = AgentUnit.Read(unit);
+        EvictAgentUnit(agentId);
+        try
+        {
+            foreach (byte[] record in records)
+            {
+                var header = Restore(record);
+                if (!string.Equals(header.AgentId, agentId, StringComparison.Ordinal))
+                {
+                    throw new CheckpointException($"Checkpoint unit of agent {agentId} holds a record of {header.AgentId}.");
+                }
+            }
+        }
+        catch (CheckpointException)
+        {
+            EvictAgentUnit(agentId);
+            throw;
+        }
+
+        return new CheckpointHeader(CheckpointKind.Agent, agentId, string.Empty, null, position);
+    }
+
+    /// <summary>Drops everything held for an agent; returns the number of behaviours dropped.</summary>
+    public int EvictAgentUnit(string agentId)
+    {
+        int dropped = 0;
+        foreach (var key in BehavioursOf(agentId))
+        {
+            dropped += Evict(key) ? 1 : 0;
+        }
+
+        foreach (var key in _agents.Keys.Where(k => k.Agent == agentId).ToList())
+        {
+            _agents.TryRemove(key, out _);
+        }
+
+        return dropped;
+    }
+
+    private void Add(BehaviourKey key, BehaviourState state)
+    {
+        _behaviours.Add(key, state);
+        IndexOf(key.AgentId).Add(key);
+    }
+
+    private List<BehaviourKey> IndexOf(string agentId)
+    {
+        if (!_byAgent.TryGetValue(agentId, out var keys))
+        {
+            keys = [];
+            _byAgent.Add(agentId, keys);
+        }
+
+        return keys;
+    }
 
     /// <summary>Drops an agent's history from memory (after it was checkpointed); false when it had none.</summary>
     public bool EvictAgent(string agentId, string environment) => _agents.TryRemove((agentId, environment), out _);
@@ -191,7 +304,7 @@ public sealed class DriftMonitor : IDriftMonitor
         if (!_behaviours.TryGetValue(key, out var state))
         {
             state = new BehaviourState(key, _context);
-            _behaviours.Add(key, state);
+            Add(key, state);
         }
 
         foreach (var (feature, counts) in Ordered(profile.Categorical))

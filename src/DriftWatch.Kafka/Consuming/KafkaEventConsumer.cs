@@ -29,7 +29,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private readonly ConcurrentQueue<(TopicPartition Partition, long Next)> _acks = new();
     private readonly Dictionary<TopicPartition, long> _delivered = [];
     private readonly Dictionary<TopicPartition, long> _stored = [];
-    private readonly Queue<ConsumeResult<byte[]?, byte[]>> _pending = new();
+    private readonly Queue<ConsumedMessage> _pending = new();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IConsumer<byte[]?, byte[]> _consumer;
     private Thread? _thread;
@@ -41,6 +41,10 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private long _consumed;
     private long _acknowledged;
     private long _nextLagReading;
+    private long _nextCheckpoint;
+    private bool _deliveredSinceCheckpoint;
+    private bool _finalMarkersQueued;
+    private IPartitionListener? _listener;
 
     /// <summary>Creates the consumer; call <see cref="Start"/> to join the group.</summary>
     public KafkaEventConsumer(KafkaConsumerOptions options, ILogger<KafkaEventConsumer> logger)
@@ -96,6 +100,41 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
 
     /// <summary>Task that completes when the consumer has committed and left the group.</summary>
     public Task Closed => _closed.Task;
+
+    /// <summary>
+    /// When positive, a <see cref="MessageControl.Checkpoint"/> marker is put in every assigned partition's
+    /// message order this often (while messages flow), and once more before the stream completes on a
+    /// clean stop; revoked partitions get <see cref="MessageControl.Release"/> and lost ones
+    /// <see cref="MessageControl.Drop"/>. Zero (the default) sends no markers.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; }
+
+    /// <summary>Sets who hears about assigned and released partitions; call before <see cref="Start"/>.</summary>
+    public void SetPartitionListener(IPartitionListener listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        if (_thread is not null)
+        {
+            throw new InvalidOperationException("Set the partition listener before starting the consumer.");
+        }
+
+        _listener = listener;
+    }
+
+    /// <summary>
+    /// Marks partitions as processed up to (not including) the given offsets, which become committable.
+    /// Callable from any thread. Lower offsets than already stored are ignored.
+    /// </summary>
+    public void AcknowledgeOffsets(IReadOnlyList<(string Topic, int Partition, long Next)> positions, int messages)
+    {
+        ArgumentNullException.ThrowIfNull(positions);
+        foreach (var (topic, partition, next) in positions)
+        {
+            _acks.Enqueue((new TopicPartition(topic, partition), next));
+        }
+
+        Interlocked.Add(ref _acknowledged, messages);
+    }
 
     /// <summary>Joins the group and starts fetching on a dedicated thread.</summary>
     public void Start()
@@ -170,11 +209,27 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
                 StoreAcknowledged();
                 if (_stopFetching)
                 {
-                    _channel.Writer.TryComplete();
+                    // A clean stop checkpoints every partition's state after its last delivered message.
+                    if (!_finalMarkersQueued)
+                    {
+                        _finalMarkersQueued = true;
+                        if (CheckpointInterval > TimeSpan.Zero)
+                        {
+                            QueueMarkers(_consumer.Assignment, MessageControl.Checkpoint);
+                        }
+                    }
+
+                    FlushPending();
+                    if (_pending.Count == 0)
+                    {
+                        _channel.Writer.TryComplete();
+                    }
+
                     Thread.Sleep(5);
                     continue;
                 }
 
+                QueuePeriodicCheckpoint();
                 FlushPending();
                 if (_pending.Count > 0 && !_paused)
                 {
@@ -188,7 +243,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
                 var result = _consumer.Consume(_paused ? TimeSpan.FromMilliseconds(20) : PollTimeout);
                 if (result?.Message is not null)
                 {
-                    _pending.Enqueue(result);
+                    _pending.Enqueue(ToMessage(result));
                     FlushPending();
                 }
             }
@@ -213,25 +268,20 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
 
     private void FlushPending()
     {
-        while (_pending.TryPeek(out var next))
+        while (_pending.TryPeek(out var message))
         {
-            var message = new ConsumedMessage(
-                next.Topic,
-                next.Partition.Value,
-                next.Offset.Value,
-                next.Message.Key,
-                next.Message.Value ?? [],
-                next.Message.Timestamp.UnixTimestampMs == 0
-                    ? DateTimeOffset.UnixEpoch
-                    : DateTimeOffset.FromUnixTimeMilliseconds(next.Message.Timestamp.UnixTimestampMs));
             if (!_channel.Writer.TryWrite(message))
             {
                 break;
             }
 
             _pending.Dequeue();
-            _delivered[next.TopicPartition] = next.Offset.Value;
-            Interlocked.Increment(ref _consumed);
+            if (!message.IsControl)
+            {
+                _delivered[new TopicPartition(message.Topic, message.Partition)] = message.Offset;
+                _deliveredSinceCheckpoint = true;
+                Interlocked.Increment(ref _consumed);
+            }
         }
 
         if (_pending.Count == 0)
@@ -259,6 +309,45 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         }
     }
 
+    private static ConsumedMessage ToMessage(ConsumeResult<byte[]?, byte[]> result) => new(
+        result.Topic,
+        result.Partition.Value,
+        result.Offset.Value,
+        result.Message.Key,
+        result.Message.Value ?? [],
+        result.Message.Timestamp.UnixTimestampMs == 0
+            ? DateTimeOffset.UnixEpoch
+            : DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs));
+
+    private void QueuePeriodicCheckpoint()
+    {
+        if (CheckpointInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var now = Environment.TickCount64;
+        if (now < _nextCheckpoint)
+        {
+            return;
+        }
+
+        _nextCheckpoint = now + (long)CheckpointInterval.TotalMilliseconds;
+        if (_deliveredSinceCheckpoint)
+        {
+            _deliveredSinceCheckpoint = false;
+            QueueMarkers(_consumer.Assignment, MessageControl.Checkpoint);
+        }
+    }
+
+    private void QueueMarkers(IEnumerable<TopicPartition> partitions, MessageControl control)
+    {
+        foreach (var partition in partitions)
+        {
+            _pending.Enqueue(ConsumedMessage.Marker(partition.Topic, partition.Partition.Value, control));
+        }
+    }
+
     private void StoreAcknowledged()
     {
         if (_acks.IsEmpty)
@@ -274,6 +363,11 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
 
         foreach (var (partition, next) in latest)
         {
+            if (_stored.TryGetValue(partition, out var stored) && stored >= next)
+            {
+                continue;
+            }
+
             try
             {
                 _consumer.StoreOffset(new TopicPartitionOffset(partition, next));
@@ -337,6 +431,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private void OnAssigned(List<TopicPartition> partitions)
     {
         LogAssigned(partitions.Count, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
+        _listener?.OnAssigned(partitions.Select(p => (p.Topic, p.Partition.Value)).ToList());
         if (_paused)
         {
             // A new assignment starts unpaused; keep the whole assignment in one state.
@@ -348,10 +443,18 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     {
         // Let messages of these partitions that are already in the stream finish, so their offsets are
         // committed before another member takes over; beyond the drain timeout they are redelivered.
+        // With checkpointing, a Release marker follows their last message: the stream checkpoints the
+        // partitions' state, lets go of it, and acknowledges up to the end once the checkpoint is durable.
         var deadline = Environment.TickCount64 + (long)_options.DrainTimeout.TotalMilliseconds;
-        while (Environment.TickCount64 < deadline && !AllAcknowledged(partitions))
+        if (CheckpointInterval > TimeSpan.Zero)
+        {
+            QueueMarkers(partitions, MessageControl.Release);
+        }
+
+        while (Environment.TickCount64 < deadline && !(AllAcknowledged(partitions) && !HasPendingMarkers(partitions)))
         {
             StoreAcknowledged();
+            FlushPending();
             Thread.Sleep(5);
         }
 
@@ -364,6 +467,8 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             _stored.Remove(partition);
         }
 
+        _listener?.OnReleased(partitions.Select(p => (p.Topic, p.Partition.Value)).ToList());
+
         LogRevoked(partitions.Count, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
     }
 
@@ -374,6 +479,13 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         {
             _delivered.Remove(partition);
             _stored.Remove(partition);
+        }
+
+        // Another member owns them now: let go of their state without writing it.
+        _listener?.OnReleased(partitions.Select(p => (p.Topic, p.Partition.Value)).ToList());
+        if (CheckpointInterval > TimeSpan.Zero)
+        {
+            QueueMarkers(partitions, MessageControl.Drop);
         }
 
         LogLost(partitions.Count);
@@ -393,6 +505,9 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         return true;
     }
 
+    private bool HasPendingMarkers(List<TopicPartition> partitions) =>
+        _pending.Any(p => p.IsControl && partitions.Contains(new TopicPartition(p.Topic, p.Partition)));
+
     private void RemovePending(List<TopicPartition> partitions)
     {
         if (_pending.Count == 0)
@@ -400,7 +515,8 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             return;
         }
 
-        var keep = _pending.Where(p => !partitions.Contains(p.TopicPartition)).ToList();
+        // Markers stay: the stream must still see that it released these partitions.
+        var keep = _pending.Where(p => p.IsControl || !partitions.Contains(new TopicPartition(p.Topic, p.Partition))).ToList();
         _pending.Clear();
         foreach (var item in keep)
         {

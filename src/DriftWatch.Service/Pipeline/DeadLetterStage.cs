@@ -21,7 +21,7 @@ internal static class DeadLetterStage
         Flow.Create<ParsedMessage>()
             .SelectAsync(Parallelism, async parsed =>
             {
-                if (parsed.Result.IsValid)
+                if (parsed.Result.IsValid || parsed.Message.IsControl)
                 {
                     return parsed;
                 }

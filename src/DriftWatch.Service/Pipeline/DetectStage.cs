@@ -2,23 +2,50 @@ using Akka;
 using Akka.Streams.Dsl;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using DriftWatch.Service.State;
 using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Service.Pipeline;
 
 /// <summary>
 /// Feeds valid events to the drift monitor. One stage owns the monitor, so its per-behaviour state is
-/// touched by one thread at a time and results follow event order, as in replay.
+/// touched by one thread at a time and results follow event order, as in replay. With durable state, the
+/// stage also restores agents, skips events their checkpoint already holds, and turns control markers into
+/// checkpoints.
 /// </summary>
 internal static class DetectStage
 {
     internal static Flow<ParsedMessage, ProcessedMessage, NotUsed> Create(
         IDriftMonitor monitor,
         PipelineStatistics statistics,
-        ILogger logger) =>
+        ILogger logger,
+        DurableDetection? durable = null) =>
         Flow.Create<ParsedMessage>()
-            .Select(parsed => new ProcessedMessage(parsed.Message, parsed.Result, Observe(parsed.Result, monitor, statistics, logger)))
+            .Select(parsed => Process(parsed, monitor, statistics, logger, durable))
             .Named("detect");
+
+    private static ProcessedMessage Process(ParsedMessage parsed, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger, DurableDetection? durable)
+    {
+        if (parsed.Message.IsControl)
+        {
+            if (durable is null)
+            {
+                return new ProcessedMessage(parsed.Message, parsed.Result, DetectionStep.Empty);
+            }
+
+            var (records, commit) = durable.Control(parsed.Message);
+            statistics.CountCheckpoints(records.Count, records.Sum(r => (long)r.Value.Length));
+            return new ProcessedMessage(parsed.Message, parsed.Result, DetectionStep.Empty, records, commit);
+        }
+
+        if (durable is null)
+        {
+            return new ProcessedMessage(parsed.Message, parsed.Result, Observe(parsed.Result, monitor, statistics, logger));
+        }
+
+        var (step, next) = durable.Observe(parsed.Message, parsed.Result, () => Observe(parsed.Result, monitor, statistics, logger));
+        return new ProcessedMessage(parsed.Message, parsed.Result, step, null, next);
+    }
 
     private static DetectionStep Observe(ParseResult result, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger)
     {

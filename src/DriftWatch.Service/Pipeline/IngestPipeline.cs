@@ -6,6 +6,8 @@ using DriftWatch.Core.Detection;
 using DriftWatch.Core.Results;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.Producing;
+using DriftWatch.Kafka.State;
+using DriftWatch.Service.State;
 using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Service.Pipeline;
@@ -23,6 +25,8 @@ public sealed class IngestPipeline
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly DriftMonitor? _detector;
+    private readonly StateOptions _state;
 
     /// <summary>Creates a pipeline; nothing runs until <see cref="RunAsync"/>.</summary>
     public IngestPipeline(
@@ -32,6 +36,24 @@ public sealed class IngestPipeline
         IReadOnlyList<IResultSink> sinks,
         ILoggerFactory loggers,
         TimeProvider time)
+        : this(kafka, options, monitor, sinks, loggers, time, detector: null, state: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a pipeline whose agent state is checkpointed to the <paramref name="state"/> changelog topic and
+    /// restored on assignment. <paramref name="detector"/> is the statistical monitor inside
+    /// <paramref name="monitor"/>, whose state is checkpointed.
+    /// </summary>
+    public IngestPipeline(
+        KafkaConsumerOptions kafka,
+        PipelineOptions options,
+        IDriftMonitor monitor,
+        IReadOnlyList<IResultSink> sinks,
+        ILoggerFactory loggers,
+        TimeProvider time,
+        DriftMonitor? detector,
+        StateOptions? state)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(options);
@@ -48,6 +70,9 @@ public sealed class IngestPipeline
         _loggers = loggers;
         _time = time;
         _logger = loggers.CreateLogger<IngestPipeline>();
+        _detector = detector;
+        _state = state ?? new StateOptions { Enabled = false };
+        _state.Validate();
     }
 
     /// <summary>Counters of this pipeline, live while it runs.</summary>
@@ -56,7 +81,27 @@ public sealed class IngestPipeline
     /// <summary>Messages behind the end of the assigned partitions; 0 before the consumer starts.</summary>
     public long ConsumerLag => _consumer?.Lag ?? 0;
 
+    /// <summary>Agents restored, skipped events, evictions; null when state is not durable.</summary>
+    internal DurableDetection? Durable => _durable;
+
+    /// <summary>Agents in memory (durable state only; 0 otherwise).</summary>
+    public int AgentsInMemory => _durable?.AgentsInMemory ?? 0;
+
+    /// <summary>Events skipped after a restore because the agent's checkpoint already held them.</summary>
+    public long SkippedEvents => _durable?.Skipped ?? 0;
+
+    /// <summary>Agents restored from a checkpoint.</summary>
+    public long RestoredAgents => _durable?.Restored ?? 0;
+
+    /// <summary>
+    /// The latest checkpoint of an agent on this instance's partitions, or null (also when state is not
+    /// durable or the pipeline is not running). Thread-safe; used by the rollback catalog.
+    /// </summary>
+    public byte[]? LoadCheckpoint(string agentId) => _durable is null ? null : _store?.Load(agentId);
+
     private KafkaEventConsumer? _consumer;
+    private DurableDetection? _durable;
+    private KafkaStateStore? _store;
 
     /// <summary>
     /// Consumes and processes until <paramref name="stoppingToken"/> fires, then drains: no new messages
@@ -74,23 +119,45 @@ public sealed class IngestPipeline
             _options.DeadLetterTopic,
             _time);
         EventRecorder? recorder = _options.RecordPath is { Length: > 0 } path ? new EventRecorder(path) : null;
+        using var store = _state.Enabled && _detector is not null
+            ? new KafkaStateStore(_kafka.BootstrapServers, _state, _kafka.Extra, _loggers.CreateLogger<KafkaStateStore>())
+            : null;
+        if (store is not null && store.Initialize())
+        {
+            _store = store;
+            consumer.SetPartitionListener(store);
+            consumer.CheckpointInterval = _state.CheckpointInterval;
+            _durable = new DurableDetection(_monitor, _detector!, store, _state, _time, _loggers.CreateLogger<DurableDetection>());
+        }
+
         try
         {
-            var sinkStage = new SinkStage(_sinks, recorder, _options, Statistics, () => consumer.Lag, _time, _logger);
+            var sinkStage = new SinkStage(_sinks, recorder, _options, Statistics, () => consumer.Lag, _time, _logger, _durable is null ? null : store);
             consumer.Start();
             PipelineLog.Started(_logger, string.Join(",", _kafka.Topics), _kafka.GroupId, _options.DeadLetterTopic);
 
             var completion = ChannelSource.FromReader(consumer.Reader)
                 .Via(ParseStage.Create())
                 .Via(DeadLetterStage.Create(deadLetters, Statistics, _logger, abort.Token))
-                .Via(DetectStage.Create(_monitor, Statistics, _logger))
+                .Via(DetectStage.Create(_monitor, Statistics, _logger, _durable))
                 .GroupedWithin(_options.BatchSize, _options.BatchInterval)
                 .Via(sinkStage.Create(abort.Token))
                 .RunForeach(
                     batch =>
                     {
-                        consumer.Acknowledge(batch.Select(item => item.Message).ToList());
-                        Statistics.CountCommitted(batch.Count);
+                        var positions = new List<(string Topic, int Partition, long Next)>(4);
+                        int messages = 0;
+                        foreach (var item in batch)
+                        {
+                            messages += item.Message.IsControl ? 0 : 1;
+                            if (item.CommitOffset >= 0)
+                            {
+                                positions.Add((item.Message.Topic, item.Message.Partition, item.CommitOffset));
+                            }
+                        }
+
+                        consumer.AcknowledgeOffsets(positions, messages);
+                        Statistics.CountCommitted(messages);
                     },
                     materializer);
 

@@ -10,6 +10,6 @@ internal static class ParseStage
 {
     internal static Flow<ConsumedMessage, ParsedMessage, NotUsed> Create() =>
         Flow.Create<ConsumedMessage>()
-            .Select(message => new ParsedMessage(message, AgentEventParser.Parse(message.Value)))
+            .Select(message => new ParsedMessage(message, message.IsControl ? ParsedMessage.ControlResult : AgentEventParser.Parse(message.Value)))
             .Named("parse");
 }

@@ -16,6 +16,8 @@ public sealed class PipelineStatistics
     private long _committed;
     private long _detectorFailures;
     private long _sinkRetries;
+    private long _checkpoints;
+    private long _checkpointBytes;
 
     /// <summary>Valid decision events processed.</summary>
     public long Events => Interlocked.Read(ref _events);
@@ -34,6 +36,12 @@ public sealed class PipelineStatistics
 
     /// <summary>Sink writes that failed and were retried.</summary>
     public long SinkRetries => Interlocked.Read(ref _sinkRetries);
+
+    /// <summary>Agent checkpoints handed to the state changelog.</summary>
+    public long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    /// <summary>Bytes of agent checkpoints handed to the state changelog.</summary>
+    public long CheckpointBytes => Interlocked.Read(ref _checkpointBytes);
 
     /// <summary>Every alert raised so far, oldest first.</summary>
     public IReadOnlyList<DriftAlert> Alerts => [.. _alerts];
@@ -58,4 +66,10 @@ public sealed class PipelineStatistics
     internal void CountSinkRetry() => Interlocked.Increment(ref _sinkRetries);
 
     internal void AddAlert(DriftAlert alert) => _alerts.Enqueue(alert);
+
+    internal void CountCheckpoints(int count, long bytes)
+    {
+        Interlocked.Add(ref _checkpoints, count);
+        Interlocked.Add(ref _checkpointBytes, bytes);
+    }
 }

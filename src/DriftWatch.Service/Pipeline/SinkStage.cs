@@ -2,6 +2,7 @@ using Akka;
 using Akka.Streams.Dsl;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Results;
+using DriftWatch.Kafka.State;
 using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Service.Pipeline;
@@ -20,6 +21,7 @@ internal sealed class SinkStage
     private readonly Func<long> _lag;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly IAgentStateStore? _state;
     private DateTimeOffset _nextHealth;
     private DateTimeOffset _lastHealth;
     private long _eventsAtLastHealth;
@@ -31,8 +33,10 @@ internal sealed class SinkStage
         PipelineStatistics statistics,
         Func<long> lag,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        IAgentStateStore? state = null)
     {
+        _state = state;
         _sinks = sinks;
         _recorder = recorder;
         _options = options;
@@ -62,14 +66,22 @@ internal sealed class SinkStage
             await WithRetryAsync("recording", ct => _recorder.AppendAsync(batch, ct), cancellationToken).ConfigureAwait(false);
         }
 
-        if (results.IsEmpty)
+        if (!results.IsEmpty)
         {
-            return;
+            foreach (var sink in _sinks)
+            {
+                await WithRetryAsync(sink.Name, ct => sink.WriteAsync(results, ct), cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        foreach (var sink in _sinks)
+        // Checkpoints go last: one never becomes durable before the results of the events it holds.
+        if (_state is not null)
         {
-            await WithRetryAsync(sink.Name, ct => sink.WriteAsync(results, ct), cancellationToken).ConfigureAwait(false);
+            var records = batch.Where(i => i.Checkpoints is { Count: > 0 }).SelectMany(i => i.Checkpoints!).ToList();
+            if (records.Count > 0)
+            {
+                await WithRetryAsync("state-changelog", ct => _state.WriteAsync(records, ct), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

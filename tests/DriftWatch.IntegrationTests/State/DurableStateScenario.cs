@@ -1,0 +1,91 @@
+using System.Text;
+using Confluent.Kafka;
+using DriftWatch.Core.Events;
+using DriftWatch.Core.Replay;
+using DriftWatch.Simulation;
+
+namespace DriftWatch.IntegrationTests.State;
+
+/// <summary>
+/// A simulated fleet with one sudden drift, as Kafka messages keyed by agent, plus the alerts one
+/// uninterrupted replay of the same events gives: what any run of the service must reproduce.
+/// </summary>
+internal sealed class DurableStateScenario
+{
+    private DurableStateScenario(List<(string Key, byte[] Value)> messages, List<string> eventIds, List<string> expectedAlerts, int onsetIndex)
+    {
+        Messages = messages;
+        EventIds = eventIds;
+        ExpectedAlerts = expectedAlerts;
+        OnsetIndex = onsetIndex;
+    }
+
+    internal List<(string Key, byte[] Value)> Messages { get; }
+
+    internal List<string> EventIds { get; }
+
+    internal List<string> ExpectedAlerts { get; }
+
+    /// <summary>Index in <see cref="Messages"/> of the first drifted decision.</summary>
+    internal int OnsetIndex { get; }
+
+    internal static async Task<DurableStateScenario> CreateAsync(int events = 12_000, int agents = 3, long seed = 19)
+    {
+        var simulator = new FleetSimulator(new SimulationOptions
+        {
+            Seed = seed,
+            Agents = agents,
+            Events = events,
+            Scenarios = { DriftScenario.Parse("misrouting:agent=support-router,onset=0.7") },
+        });
+        var onset = simulator.Manifest.Scenarios[0].OnsetTimestamp;
+        var messages = new List<(string, byte[])>();
+        var ids = new List<string>();
+        var lines = new StringBuilder();
+        int onsetIndex = -1;
+        foreach (var record in simulator.Generate())
+        {
+            byte[] bytes = record.Decision is { } decision ? AgentEventWriter.ToUtf8Bytes(decision) : AgentEventWriter.ToUtf8Bytes(record.State!);
+            if (onsetIndex < 0 && record.IsDecision && record.AgentId == "support-router" && record.Timestamp >= onset)
+            {
+                onsetIndex = messages.Count;
+            }
+
+            messages.Add((record.AgentId, bytes));
+            ids.Add(record.Decision?.EventId ?? record.State!.EventId);
+            lines.Append(Encoding.UTF8.GetString(bytes)).Append('\n');
+        }
+
+        var alerts = new StringWriter();
+        await new ReplayRunner().RunAsync(new StringReader(lines.ToString()), alerts);
+        var expected = alerts.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        return new DurableStateScenario(messages, ids, expected, onsetIndex);
+    }
+
+    /// <summary>Every message of a one-partition topic, read until nothing new arrives for <paramref name="quiet"/>.</summary>
+    internal static List<string> ReadTopic(string bootstrapServers, string topic, TimeSpan quiet)
+    {
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            GroupId = $"reader-{Guid.NewGuid():N}",
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        var values = new List<string>();
+        var lastNews = DateTime.UtcNow;
+        while (DateTime.UtcNow - lastNews < quiet)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result?.Message?.Value is { } value)
+            {
+                values.Add(Encoding.UTF8.GetString(value));
+                lastNews = DateTime.UtcNow;
+            }
+        }
+
+        consumer.Close();
+        return values;
+    }
+}
