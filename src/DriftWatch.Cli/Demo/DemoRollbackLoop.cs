@@ -59,7 +59,7 @@ internal sealed class DemoRollbackLoop : IAsyncDisposable
     internal static async Task<DemoRollbackLoop> StartAsync(
         string bootstrapServers,
         IReadOnlyList<string> agents,
-        InMemoryBaselineCatalog catalog,
+        IBaselineCatalog catalog,
         DriftMetrics metrics,
         FleetSimulator fleet,
         Func<string, long> decisionsOf,

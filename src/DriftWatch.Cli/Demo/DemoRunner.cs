@@ -44,6 +44,7 @@ internal static class DemoRunner
         cluster.CreateTopic(AlertsTopic, partitions: 1);
         cluster.CreateTopic(DemoRollbackLoop.ControlTopic, partitions: 1);
         cluster.CreateTopic(DemoRollbackLoop.AuditTopic, partitions: 1);
+        cluster.CreateTopic(settings.Service.State.Topic, partitions: 6);
         console.MarkupLine($"Kafka at [bold]{cluster.BootstrapServers}[/]; topics {DecisionsTopic}, {DeadLetterTopic}, {AlertsTopic}");
 
         var producedTarget = settings.Simulation.Events + (long)(settings.Simulation.Events * 0.01) + 100;
@@ -72,10 +73,10 @@ internal static class DemoRunner
             console.MarkupLine($"Writing results to InfluxDB at [bold]{Markup.Escape(influx.Url.ToString())}[/]");
         }
         var metrics = new DriftMetrics();
-        var catalog = new InMemoryBaselineCatalog(settings.Service.Configuration.GetValue("Detection:ReferenceSize", 2000));
         sinks.Add(new MetricsResultSink(metrics));
-        var monitor = new CatalogFeedingMonitor(await Detection.CreateMonitorAsync(settings.Service, cancellationToken).ConfigureAwait(false), catalog);
-        var pipeline = new IngestPipeline(kafka, pipelineOptions, monitor, sinks, loggers, TimeProvider.System);
+        var detection = await Detection.CreateAsync(settings.Service, cancellationToken).ConfigureAwait(false);
+        var pipeline = new IngestPipeline(kafka, pipelineOptions, detection.Monitor, sinks, loggers, TimeProvider.System, detection.Detector, settings.Service.State);
+        var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipelineRun = pipeline.RunAsync(stopPipeline.Token);
         await using var rollbacks = await DemoRollbackLoop.StartAsync(

@@ -12,8 +12,10 @@ namespace DriftWatch.IntegrationTests.State;
 /// </summary>
 internal sealed class DurableStateScenario
 {
-    private DurableStateScenario(List<(string Key, byte[] Value)> messages, List<string> eventIds, List<string> expectedAlerts, int onsetIndex)
+    private DurableStateScenario(List<(string Key, byte[] Value)> messages, List<string> eventIds, List<string> expectedAlerts, int onsetIndex, string? preDriftVersion, string causalVersion)
     {
+        PreDriftStateVersion = preDriftVersion;
+        CausalStateVersion = causalVersion;
         Messages = messages;
         EventIds = eventIds;
         ExpectedAlerts = expectedAlerts;
@@ -25,6 +27,12 @@ internal sealed class DurableStateScenario
     internal List<string> EventIds { get; }
 
     internal List<string> ExpectedAlerts { get; }
+
+    /// <summary>The drifting agent's state_version at the end of its reference window: the right rollback target.</summary>
+    internal string? PreDriftStateVersion { get; }
+
+    /// <summary>The state_version the drift's causal state change set: the wrong rollback target.</summary>
+    internal string CausalStateVersion { get; }
 
     /// <summary>Index in <see cref="Messages"/> of the first drifted decision.</summary>
     internal int OnsetIndex { get; }
@@ -43,8 +51,15 @@ internal sealed class DurableStateScenario
         var ids = new List<string>();
         var lines = new StringBuilder();
         int onsetIndex = -1;
+        int routerDecisions = 0;
+        string? preDrift = null;
         foreach (var record in simulator.Generate())
         {
+            if (record.Decision is { AgentId: "support-router" } routed && ++routerDecisions == new Core.Detection.DriftMonitorOptions().ReferenceSize)
+            {
+                preDrift = routed.StateVersion;
+            }
+
             byte[] bytes = record.Decision is { } decision ? AgentEventWriter.ToUtf8Bytes(decision) : AgentEventWriter.ToUtf8Bytes(record.State!);
             if (onsetIndex < 0 && record.IsDecision && record.AgentId == "support-router" && record.Timestamp >= onset)
             {
@@ -59,7 +74,7 @@ internal sealed class DurableStateScenario
         var alerts = new StringWriter();
         await new ReplayRunner().RunAsync(new StringReader(lines.ToString()), alerts);
         var expected = alerts.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-        return new DurableStateScenario(messages, ids, expected, onsetIndex);
+        return new DurableStateScenario(messages, ids, expected, onsetIndex, preDrift, simulator.Manifest.Scenarios[0].CausalStateVersion);
     }
 
     /// <summary>Every message of a one-partition topic, read until nothing new arrives for <paramref name="quiet"/>.</summary>

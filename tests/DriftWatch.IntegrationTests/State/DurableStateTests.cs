@@ -75,10 +75,18 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
     {
         var scenario = await DurableStateScenario.CreateAsync(events: 12_000);
         var topics = await TopicsAsync();
+        var control = await kafka.CreateTopicAsync("control", partitions: 1);
         await TestEvents.ProduceAsync(kafka.BootstrapServers, topics.Decisions, scenario.Messages);
         var record = Path.Combine(_directory, "processed.jsonl");
-        string[] arguments = ["run", "--bootstrap-servers", kafka.BootstrapServers, "--topic", topics.Decisions, "--group-id", $"g-{Guid.NewGuid():N}", "--record", record, "--log-level", "Warning"];
+        var auditFile = Path.Combine(_directory, "audit.jsonl");
+        string[] arguments = ["run", "--bootstrap-servers", kafka.BootstrapServers, "--topic", topics.Decisions, "--group-id", $"g-{Guid.NewGuid():N}", "--record", record, "--log-level", "Information"];
+        int port = FreePort();
         var environment = ProcessEnvironment(topics);
+        environment["DRIFTWATCH_Api__Url"] = $"http://127.0.0.1:{port}";
+        environment["DRIFTWATCH_Api__BearerToken"] = Token;
+        environment["DRIFTWATCH_Api__Rollback__AllowedAgents__0"] = "support-router";
+        environment["DRIFTWATCH_Api__Rollback__ControlTopic"] = control;
+        environment["DRIFTWATCH_Api__Rollback__AuditFilePath"] = auditFile;
 
         // Four kills before the onset, the last one after it.
         int total = scenario.Messages.Count;
@@ -91,13 +99,40 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
             run.Kill();
         }
 
+        JsonElement driftAlert;
         using (var last = DriftWatchProcess.Start(arguments, environment))
         {
-            await TestEvents.WaitUntilAsync(() => last.HasExited || RecordedIds(record).Count >= total, Patience, $"every event to be recorded:\n{last.Output}");
+            await TestEvents.WaitUntilAsync(() => last.HasExited || (RecordedIds(record).Count >= total && Restored(last)), Patience, $"every event to be recorded:\n{last.Output}");
             await Task.Delay(1500); // let the results of the last events reach the alerts topic
+            driftAlert = DurableStateScenario.ReadTopic(kafka.BootstrapServers, topics.Alerts, TimeSpan.FromSeconds(1))
+                .Select(line => JsonDocument.Parse(line).RootElement.Clone())
+                .First(a => a.GetProperty("feature").GetString() == "decision.outcome|input.features.urgency=high");
+
+            // The rollback plan, made by an instance that restarted after the onset, targets the pre-drift version.
+            using var response = await PostAlertAsync(port, driftAlert);
+            Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{last.Output}");
             var exit = await last.TerminateAsync(TimeSpan.FromSeconds(60));
             Assert.True(exit == 0, $"graceful stop exited {exit}:\n{last.Output}");
         }
+
+        Assert.NotNull(scenario.PreDriftStateVersion);
+        Assert.NotEqual(scenario.PreDriftStateVersion, scenario.CausalStateVersion);
+        var plan = AuditRecords(auditFile).Single(r => r.GetProperty("kind").GetString() == "plan");
+        Assert.Equal(scenario.PreDriftStateVersion, plan.GetProperty("command").GetProperty("target").GetProperty("state_version").GetString());
+
+        // The same alert replayed to a restarted instance is a duplicate, not a second rollback.
+        environment["DRIFTWATCH_Api__Url"] = $"http://127.0.0.1:{port = FreePort()}";
+        using (var restarted = DriftWatchProcess.Start(arguments, environment))
+        {
+            await TestEvents.WaitUntilAsync(() => restarted.HasExited || (PortAnswers(port) && Restored(restarted)), Patience, $"the API to listen and state to be restored:\n{restarted.Output}");
+            using var again = await PostAlertAsync(port, driftAlert);
+            Assert.True(again.IsSuccessStatusCode, $"{(int)again.StatusCode}: {await again.Content.ReadAsStringAsync()}\n{restarted.Output}");
+            Assert.Equal(0, await restarted.TerminateAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        var records = AuditRecords(auditFile);
+        Assert.Single(records, r => r.GetProperty("kind").GetString() == "execution");
+        Assert.Contains(records, r => r.GetProperty("kind").GetString() == "decision" && r.GetProperty("decision").GetString() == "duplicate");
 
         Assert.True(RecordedIds(record).SetEquals(scenario.EventIds), "recorded events differ from produced events");
         var alerts = DurableStateScenario.ReadTopic(kafka.BootstrapServers, topics.Alerts, TimeSpan.FromSeconds(2));
@@ -112,6 +147,74 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private const string Token = "state-test-token";
+
+    private static async Task<HttpResponseMessage> PostAlertAsync(int port, JsonElement alert)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        var labels = new System.Text.Json.Nodes.JsonObject
+        {
+            ["alertname"] = "DriftWatchDrift",
+            ["agent_id"] = alert.GetProperty("agent_id").GetString(),
+            ["environment"] = alert.GetProperty("environment").GetString(),
+            ["decision"] = alert.GetProperty("decision").GetString(),
+            ["feature"] = alert.GetProperty("feature").GetString(),
+        };
+        var payload = new System.Text.Json.Nodes.JsonObject
+        {
+            ["version"] = "4",
+            ["groupKey"] = "{}:{alertname=\"DriftWatchDrift\"}",
+            ["status"] = "firing",
+            ["receiver"] = "driftwatch",
+            ["groupLabels"] = new System.Text.Json.Nodes.JsonObject { ["alertname"] = "DriftWatchDrift" },
+            ["commonLabels"] = labels.DeepClone(),
+            ["commonAnnotations"] = new System.Text.Json.Nodes.JsonObject(),
+            ["externalURL"] = "http://alertmanager:9093",
+            ["alerts"] = new System.Text.Json.Nodes.JsonArray
+            {
+                new System.Text.Json.Nodes.JsonObject
+                {
+                    ["status"] = "firing",
+                    ["labels"] = labels,
+                    ["annotations"] = new System.Text.Json.Nodes.JsonObject(),
+                    ["startsAt"] = alert.GetProperty("detected_at").GetString(),
+                    ["endsAt"] = "0001-01-01T00:00:00Z",
+                    ["generatorURL"] = "http://prometheus:9090/graph",
+                    ["fingerprint"] = "5ca1ab1e00000001",
+                },
+            },
+        }.ToJsonString();
+        return await http.PostAsync(new Uri("/webhooks/alertmanager", UriKind.Relative), new StringContent(payload, System.Text.Encoding.UTF8, "application/json"));
+    }
+
+    // The instance has taken its partitions and read their state (KafkaStateStore logs once per partition).
+    private static bool Restored(DriftWatchProcess process) => process.Output.Contains(" agent(s) from ", StringComparison.Ordinal);
+
+    private static List<JsonElement> AuditRecords(string path) =>
+        File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool PortAnswers(int port)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            client.Connect(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 
     private Dictionary<string, string> ProcessEnvironment(Topics topics) => new()
     {
