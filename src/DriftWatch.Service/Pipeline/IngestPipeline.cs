@@ -93,6 +93,12 @@ public sealed class IngestPipeline
     /// <summary>Agents restored from a checkpoint.</summary>
     public long RestoredAgents => _durable?.Restored ?? 0;
 
+    /// <summary>Checkpoints that could not be used (corrupt, another format or other settings); those agents re-learn.</summary>
+    public long RestoreFailures => _durable?.RestoreFailures ?? 0;
+
+    /// <summary>Agents checkpointed and dropped from memory because they were idle or beyond the cap.</summary>
+    public long EvictedAgents => _durable?.Evicted ?? 0;
+
     /// <summary>
     /// The latest checkpoint of an agent on this instance's partitions, or null (also when state is not
     /// durable or the pipeline is not running). Thread-safe; used by the rollback catalog.

@@ -53,6 +53,43 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_CorruptCheckpointOnTheChangelog_LogsTheAgentRelearnsAndProcessesEverything()
+    {
+        var scenario = await DurableStateScenario.CreateAsync(events: 5_000, agents: 2);
+        var topics = await TopicsAsync();
+        // Garbage, a truncated record and an unknown format version, for one agent, on every changelog partition.
+        var valid = new DriftMonitor();
+        valid.Observe(TestEvents.Decision(1));
+        byte[] unit = valid.CheckpointAgentUnit("support-router", null)!;
+        byte[] future = [.. unit];
+        future[4] = 42;
+        var corrupt = new[] { "not a checkpoint"u8.ToArray(), unit[..(unit.Length / 2)], future };
+        using (var producer = KafkaProducerFactory.Create(kafka.BootstrapServers, "corrupter"))
+        {
+            for (int partition = 0; partition < 3; partition++)
+            {
+                var value = corrupt[partition];
+                await producer.ProduceAsync(
+                    new Confluent.Kafka.TopicPartition(topics.State, partition),
+                    new Confluent.Kafka.Message<byte[]?, byte[]> { Key = "support-router"u8.ToArray(), Value = value });
+            }
+        }
+
+        await TestEvents.ProduceAsync(kafka.BootstrapServers, topics.Decisions, scenario.Messages);
+        var logs = new CapturingLoggerProvider();
+        var pipeline = CreatePipeline(topics, $"g-{Guid.NewGuid():N}", out var detector, logs);
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        await TestEvents.WaitUntilAsync(() => pipeline.Statistics.Committed >= scenario.Messages.Count, Patience, "every message to be committed");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(1, pipeline.RestoreFailures);
+        Assert.Contains(logs.Messages, m => m.Contains("support-router", StringComparison.Ordinal) && m.Contains("re-learns", StringComparison.Ordinal));
+        Assert.True(detector.IsArmed(new Core.Events.BehaviourKey("support-router", "production", "route")), "the agent did not re-learn its reference");
+    }
+
+    [Fact]
     public async Task RunAsync_WithoutStateTopic_WarnsAndStillProcessesEverything()
     {
         var scenario = await DurableStateScenario.CreateAsync(events: 600, agents: 2);
@@ -146,7 +183,64 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
         Assert.Single(drift);
     }
 
+    [Fact]
+    public async Task Run_TwoInstancesOneKilledMidDrift_SurvivorRestoresTheAgentsAndAlertsAsOneUninterruptedRun()
+    {
+        var scenario = await DurableStateScenario.CreateAsync(events: 12_000);
+        var topics = await TopicsAsync();
+        string group = $"g-{Guid.NewGuid():N}";
+        var environment = ProcessEnvironment(topics);
+        string RecordOf(string name) => Path.Combine(_directory, $"{name}.jsonl");
+        string[] Arguments(string name) => ["run", "--bootstrap-servers", kafka.BootstrapServers, "--topic", topics.Decisions, "--group-id", group, "--record", RecordOf(name), "--log-level", "Information"];
+
+        using var a = DriftWatchProcess.Start(Arguments("a"), environment);
+        using var b = DriftWatchProcess.Start(Arguments("b"), environment);
+        await TestEvents.WaitUntilAsync(() => a.HasExited || b.HasExited || (Assigned(a) && Assigned(b)), Patience, $"both instances to get partitions:\nA:\n{a.Output}\nB:\n{b.Output}");
+
+        // Up to just after the onset, with both instances sharing the partitions.
+        int split = scenario.OnsetIndex + 100;
+        await TestEvents.ProduceAsync(kafka.BootstrapServers, topics.Decisions, scenario.Messages[..split]);
+        await TestEvents.WaitUntilAsync(() => RecordedIds(RecordOf("a")).Count + RecordedIds(RecordOf("b")).Count >= split, Patience, "the first part to be processed");
+        bool aOwnsRouter = RecordedAgents(RecordOf("a")).Contains("support-router");
+        var (owner, survivor, survivorName) = aOwnsRouter ? (a, b, "b") : (b, a, "a");
+        Assert.DoesNotContain("support-router", RecordedAgents(RecordOf(survivorName)));
+        owner.Kill();
+
+        // The rest goes to the survivor once the group notices (session timeout) and hands the partitions over.
+        await TestEvents.ProduceAsync(kafka.BootstrapServers, topics.Decisions, scenario.Messages[split..]);
+        await TestEvents.WaitUntilAsync(() => survivor.HasExited || RecordedAgents(RecordOf(survivorName)).Contains("support-router") && RecordedIds(RecordOf("a")).Union(RecordedIds(RecordOf("b"))).Count() >= scenario.Messages.Count, Patience, $"the survivor to take over:\n{survivor.Output}");
+        await Task.Delay(1500);
+        Assert.Equal(0, await survivor.TerminateAsync(TimeSpan.FromSeconds(60)));
+
+        var alerts = DurableStateScenario.ReadTopic(kafka.BootstrapServers, topics.Alerts, TimeSpan.FromSeconds(2));
+        Assert.Equal(scenario.ExpectedAlerts.Order(StringComparer.Ordinal), alerts.Distinct().Order(StringComparer.Ordinal));
+        Assert.Contains(" agent(s) from ", survivor.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static bool Assigned(DriftWatchProcess process) => process.Output.Contains("Assigned ", StringComparison.Ordinal);
+
+    private static HashSet<string> RecordedAgents(string path)
+    {
+        var agents = new HashSet<string>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return agents;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.EndsWith('}'))
+            {
+                agents.Add(JsonDocument.Parse(line).RootElement.GetProperty("agent_id").GetString()!);
+            }
+        }
+
+        return agents;
+    }
 
     private const string Token = "state-test-token";
 
@@ -236,7 +330,7 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
         await kafka.CreateTopicAsync("alerts", partitions: 1),
         await kafka.CreateTopicAsync("state", partitions: 3));
 
-    private IngestPipeline CreatePipeline(Topics topics, string group, out DriftMonitor detector)
+    private IngestPipeline CreatePipeline(Topics topics, string group, out DriftMonitor detector, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
     {
         var consumer = new KafkaConsumerOptions { BootstrapServers = kafka.BootstrapServers, GroupId = group };
         consumer.Topics.Clear();
@@ -252,7 +346,8 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
         detector = new DriftMonitor();
         var alerts = new KafkaAlertSink(KafkaProducerFactory.Create(kafka.BootstrapServers, "test-alerts"), topics.Alerts);
         var state = new StateOptions { Topic = topics.State, CheckpointInterval = TimeSpan.FromMilliseconds(200) };
-        return new IngestPipeline(consumer, options, detector, [alerts], NullLoggerFactory.Instance, TimeProvider.System, detector, state);
+        Microsoft.Extensions.Logging.ILoggerFactory loggers = logs is null ? NullLoggerFactory.Instance : new Microsoft.Extensions.Logging.LoggerFactory([logs]);
+        return new IngestPipeline(consumer, options, detector, [alerts], loggers, TimeProvider.System, detector, state);
     }
 
     private static HashSet<string> RecordedIds(string path)
