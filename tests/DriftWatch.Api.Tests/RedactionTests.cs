@@ -70,6 +70,36 @@ public sealed class RedactionTests
         Assert.Contains($"Basic {Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"))}", runtime.Authorizations);
     }
 
+    [Fact]
+    public async Task GetAudit_TrailWrittenBeforeRedaction_IsServedMasked()
+    {
+        var directory = Directory.CreateTempSubdirectory("driftwatch-redact-old-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "audit.jsonl"),
+            $"{{\"time\":\"2026-03-02T08:00:00+00:00\",\"kind\":\"execution\",\"agent_id\":\"a\",\"detail\":\"http http://{User}:{Password}@runtime/x?api_key={ApiKey}: 503 after 5 attempt(s)\"}}\n");
+        await using var scenario = await Scenario.StartAsync(directory: directory);
+
+        using var response = await scenario.GetAsync("/api/audit");
+        var served = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("http://REDACTED@runtime/x?api_key=REDACTED: 503", served, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, served, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetMetrics_MetricsTokenSet_RequiresIt()
+    {
+        await using var scenario = await Scenario.StartAsync(static o => o.MetricsBearerToken = "scrape-token");
+
+        using var anonymous = await scenario.GetAsync("/metrics", token: null);
+        using var scraper = await scenario.GetAsync("/metrics", "scrape-token");
+        using var health = await scenario.GetAsync("/healthz", token: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, scraper.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
     private static string ReadTopic(string bootstrapServers, string topic, int expected)
     {
         using var consumer = new ConsumerBuilder<string, string>(new ConsumerConfig

@@ -9,8 +9,8 @@ namespace DriftWatch.Api.Audit;
 /// GET /api/audit?limit=N&amp;agent_id=A&amp;before=CURSOR: the newest records of the audit trail (before the
 /// cursor), oldest first, as a JSON array. Requires the audit bearer token; without it the answer is 401 and
 /// carries no record. When older records exist, a <c>Link: &lt;...&gt;; rel="next"</c> header and
-/// <c>DriftWatch-Next-Before</c> give the cursor of the next page. Records are redacted again on the way out,
-/// so a trail written before redaction existed leaks nothing either.
+/// <c>DriftWatch-Next-Before</c> give the cursor of the next page. Records are read redacted
+/// (<see cref="AuditTrailReader"/>), so a trail written before redaction existed leaks nothing either.
 /// </summary>
 internal sealed class AuditEndpoint
 {
@@ -83,8 +83,7 @@ internal sealed class AuditEndpoint
             context.Response.Headers.Link = $"<{context.Request.PathBase}{context.Request.Path}{link}>; rel=\"next\"";
         }
 
-        var records = page.Records.Select(AuditRedaction.Redact).ToList();
-        await context.Response.WriteAsJsonAsync(records, AuditJson.Options, context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(page.Records, AuditJson.Options, context.RequestAborted);
     }
 
     private static async Task ErrorAsync(HttpContext context, int statusCode, string error)

@@ -4,4 +4,4 @@ namespace DriftWatch.Api.Audit;
 /// Records of one page of the audit trail, oldest first, and where the next (older) page ends: pass
 /// <paramref name="Before"/> as <c>before</c> to continue; null when the start of the file was reached.
 /// </summary>
-public sealed record AuditPage(IReadOnlyList<AuditRecord> Records, long? Before);
+internal sealed record AuditPage(IReadOnlyList<AuditRecord> Records, long? Before);

@@ -60,8 +60,9 @@ internal static partial class SecretRedactor
     [GeneratedRegex(@"(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)[^/?#@\s]+@", RegexOptions.CultureInvariant)]
     private static partial Regex UserInfo();
 
-    // ?name=value or &name=value (also ;), value up to the next separator or whitespace.
-    [GeneratedRegex(@"(?<lead>[?&;])(?<name>[^=&;#\s?]+)=(?<value>[^&;#\s]*)", RegexOptions.CultureInvariant)]
+    // ?name=value or &name=value (also ;), value up to the next separator or whitespace; a colon that ends
+    // the URL in text ("...?token=x: 503") is the text's, not the value's.
+    [GeneratedRegex(@"(?<lead>[?&;])(?<name>[^=&;#\s?]+)=(?<value>(?:[^&;#\s:]|:(?!\s|$))*)", RegexOptions.CultureInvariant)]
     private static partial Regex QueryParameter();
 
     // "Authorization: Basic abc", "X-Api-Key=abc", "\"token\":\"abc\"" style pairs; the name must look like a
