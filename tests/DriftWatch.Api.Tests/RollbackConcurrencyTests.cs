@@ -14,8 +14,9 @@ public sealed class RollbackConcurrencyTests
     // A guard against hanging forever on a regression, not a measurement: the tests assert order and counts.
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
 
-    private static Task<Scenario> StartAsync(TestRuntime runtime, int maxAttempts = 3) => Scenario.StartAsync(o =>
+    private static Task<Scenario> StartAsync(TestRuntime runtime, int maxAttempts = 3, int maxConcurrent = 8) => Scenario.StartAsync(o =>
     {
+        o.Rollback.MaxConcurrentDeliveries = maxConcurrent;
         o.Rollback.AllowedAgents = [Scenario.AgentId, Scenario.OtherAgent];
         o.Rollback.RuntimeUrls = new Dictionary<string, string>
         {
@@ -48,6 +49,48 @@ public sealed class RollbackConcurrencyTests
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var executed = (await scenario.AuditAsync()).Where(static r => r is { Kind: AuditKinds.Decision, Decision: AuditDecisions.Executed }).Select(static r => r.AgentId).ToList();
         Assert.Equal([Scenario.OtherAgent, Scenario.AgentId], executed);
+    }
+
+    [Fact]
+    public async Task Post_TwoEpisodesOfOneAgent_AreDeliveredOneAfterTheOther()
+    {
+        await using var runtime = await TestRuntime.StartAsync();
+        runtime.Hold("a");
+        await using var scenario = await StartAsync(runtime);
+
+        var first = scenario.PostAlertmanagerAsync(Alert(Scenario.AgentId, "0001"));
+        await runtime.ArrivedAsync("a").WaitAsync(Guard);
+        var second = scenario.PostAlertmanagerAsync(Alert(Scenario.AgentId, "0002"));
+        await WaitForAsync(async () => (await scenario.AuditAsync()).Count(static r => r.Kind == AuditKinds.Plan) == 2);
+
+        Assert.Equal(1, runtime.Calls("a"));
+        runtime.Release("a");
+        using var r1 = await first.WaitAsync(Guard);
+        using var r2 = await second.WaitAsync(Guard);
+        Assert.Equal(HttpStatusCode.OK, r1.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, r2.StatusCode);
+        Assert.Equal(2, runtime.Calls("a"));
+    }
+
+    [Fact]
+    public async Task Post_ParallelismOfOne_OtherAgentWaitsForTheSlot()
+    {
+        await using var runtime = await TestRuntime.StartAsync();
+        runtime.Hold("a");
+        await using var scenario = await StartAsync(runtime, maxConcurrent: 1);
+
+        var blocked = scenario.PostAlertmanagerAsync(Alert(Scenario.AgentId, "aaaa"));
+        await runtime.ArrivedAsync("a").WaitAsync(Guard);
+        var other = scenario.PostAlertmanagerAsync(Alert(Scenario.OtherAgent, "bbbb"));
+        await WaitForAsync(async () => (await scenario.AuditAsync()).Any(static r => r is { Kind: AuditKinds.Plan, AgentId: Scenario.OtherAgent }));
+
+        Assert.Equal(0, runtime.Calls("b"));
+        runtime.Release("a");
+        using var r1 = await blocked.WaitAsync(Guard);
+        using var r2 = await other.WaitAsync(Guard);
+        Assert.Equal(1, runtime.Calls("b"));
+        var executed = (await scenario.AuditAsync()).Where(static r => r is { Kind: AuditKinds.Decision, Decision: AuditDecisions.Executed }).Select(static r => r.AgentId).ToList();
+        Assert.Equal([Scenario.AgentId, Scenario.OtherAgent], executed);
     }
 
     [Fact]
