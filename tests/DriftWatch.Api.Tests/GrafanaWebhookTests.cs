@@ -247,7 +247,7 @@ public sealed class GrafanaWebhookTests
         await using var scenario = await Scenario.StartAsync();
         using var posted = await scenario.PostGrafanaAsync(Payloads.Grafana("firing", Payloads.Labels(), "c6eadffa33fcdf37", StartsAt));
 
-        using var response = await scenario.Http.GetAsync(scenario.Url("/api/audit?agent_id=" + Scenario.AgentId));
+        using var response = await scenario.GetAsync("/api/audit?agent_id=" + Scenario.AgentId);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var json = await Scenario.JsonAsync(response);

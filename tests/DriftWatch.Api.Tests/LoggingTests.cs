@@ -49,7 +49,7 @@ public sealed class LoggingTests
         Assert.DoesNotContain(Scenario.Token, await File.ReadAllTextAsync(options.Rollback.AuditFilePath), StringComparison.Ordinal);
     }
 
-    private sealed class CollectingProvider(ConcurrentQueue<string> messages) : ILoggerProvider
+    internal sealed class CollectingProvider(ConcurrentQueue<string> messages) : ILoggerProvider
     {
         public ILogger CreateLogger(string categoryName) => new Collecting(messages);
 

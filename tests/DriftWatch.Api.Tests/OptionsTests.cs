@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using DriftWatch.Api.Hosting;
 using DriftWatch.Api.Rollback;
 
@@ -44,13 +46,40 @@ public sealed class OptionsTests
     }
 
     [Fact]
-    public void DelayBefore_Retries_DoubleUpToTheCap()
+    public async Task DeliveryRetry_TransientFailures_WaitDoublingDelaysUpToTheCap()
     {
-        var initial = TimeSpan.FromMilliseconds(100);
-        var max = TimeSpan.FromMilliseconds(350);
+        var messages = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new LoggingTests.CollectingProvider(messages)));
+        var options = new RollbackOptions
+        {
+            MaxAttempts = 4,
+            InitialBackoff = TimeSpan.FromMilliseconds(10),
+            MaxBackoff = TimeSpan.FromMilliseconds(35),
+        };
+        var retry = new DeliveryRetry(options, TimeProvider.System, loggers.CreateLogger("test"), "http");
 
-        var delays = Enumerable.Range(1, 4).Select(n => Backoff.DelayBefore(n, initial, max).TotalMilliseconds).ToArray();
+        var (succeeded, detail, attempts) = await retry.RunAsync(
+            _ => Task.FromResult(new AttemptResult(AttemptOutcome.Transient, "503")),
+            CancellationToken.None);
 
-        Assert.Equal([100d, 200d, 350d, 350d], delays);
+        Assert.False(succeeded);
+        Assert.Equal("503", detail);
+        Assert.Equal(4, attempts);
+        Assert.Equal(
+            ["retrying in 00:00:00.0100000", "retrying in 00:00:00.0200000", "retrying in 00:00:00.0350000"],
+            messages.Select(static m => m[m.IndexOf("retrying in", StringComparison.Ordinal)..]));
+    }
+
+    [Fact]
+    public async Task DeliveryRetry_PermanentFailure_IsNotRetried()
+    {
+        var retry = new DeliveryRetry(new RollbackOptions { MaxAttempts = 5 }, TimeProvider.System, NullLogger.Instance, "http");
+
+        var (succeeded, _, attempts) = await retry.RunAsync(
+            _ => Task.FromResult(new AttemptResult(AttemptOutcome.Permanent, "422")),
+            CancellationToken.None);
+
+        Assert.False(succeeded);
+        Assert.Equal(1, attempts);
     }
 }

@@ -147,6 +147,18 @@ internal sealed class Scenario : IAsyncDisposable
         return await Http.SendAsync(request);
     }
 
+    /// <summary>GET on a read endpoint, with the bearer token unless told otherwise.</summary>
+    public async Task<HttpResponseMessage> GetAsync(string pathAndQuery, string? token = Token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url(pathAndQuery));
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await Http.SendAsync(request);
+    }
+
     public async Task<IReadOnlyList<AuditRecord>> AuditAsync()
     {
         var records = new List<AuditRecord>();

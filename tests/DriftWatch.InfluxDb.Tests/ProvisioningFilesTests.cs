@@ -57,12 +57,14 @@ public sealed class ProvisioningFilesTests
         {
             Assert.Equal(GrafanaProvisioning.DatasourceUid, query.DatasourceUid);
             var annotations = rule["annotations"]!;
-            var dashboardUid = (string)annotations["__dashboardUid__"]!;
+            var dashboardUid = (string)rule["dashboardUid"]!;
             Assert.True(dashboards.ContainsKey(dashboardUid), $"rule {rule["uid"]} links unknown dashboard {dashboardUid}");
-            var panelId = (string)annotations["__panelId__"]!;
+            var panelId = rule["panelId"]!.ToString();
             Assert.Contains(GrafanaProvisioning.Panels(dashboards[dashboardUid]["panels"]!.AsArray()), p => p["id"]!.ToString() == panelId);
             Assert.Contains($"/d/{dashboardUid}/", (string)annotations["dashboard_url"]!, StringComparison.Ordinal);
             Assert.False(string.IsNullOrWhiteSpace((string?)annotations["summary"]));
+            Assert.Null(annotations["__dashboardUid__"]);
+            Assert.Null(annotations["__panelId__"]);
             foreach (var label in new[] { "agent_id", "environment", "feature" })
             {
                 Assert.Contains($"\"{label}\"", query.Query, StringComparison.Ordinal);
@@ -90,11 +92,33 @@ public sealed class ProvisioningFilesTests
         var receiver = root["contactPoints"]![0]!["receivers"]![0]!;
 
         Assert.Equal("webhook", (string?)receiver["type"]);
-        Assert.Equal("http://driftwatch:8080/webhooks/grafana", (string?)receiver["settings"]!["url"]);
+        Assert.Equal("http://driftwatch:9464/webhooks/grafana", (string?)receiver["settings"]!["url"]);
         var hmac = receiver["settings"]!["hmacConfig"]!;
         Assert.False(string.IsNullOrWhiteSpace((string?)hmac["secret"]));
         Assert.Equal("X-Grafana-Alerting-Signature", (string?)hmac["header"]);
         Assert.Equal("X-Grafana-Alerting-Timestamp", (string?)hmac["timestampHeader"]);
+    }
+
+    [Fact]
+    public void AlertRules_Templates_FormatOnlyNumbersAndNameExistingQueries()
+    {
+        var templates = GrafanaProvisioning.AlertRuleQueries()
+            .Select(static r => r.Rule)
+            .Distinct()
+            .SelectMany(static rule => rule["annotations"]!.AsObject().Select(a => (Rule: rule, Text: a.Value!.ToString())))
+            .ToList();
+
+        Assert.NotEmpty(templates);
+        foreach (var (rule, text) in templates)
+        {
+            // .Value is a string in Grafana's template data: printf "%.2f" .Value renders a formatting error.
+            Assert.DoesNotMatch(@"printf\s+""[^""]*""\s+\.Value", text);
+            var refIds = rule["data"]!.AsArray().Select(static d => (string)d!["refId"]!).ToHashSet();
+            foreach (System.Text.RegularExpressions.Match used in System.Text.RegularExpressions.Regex.Matches(text, @"\$values\.(\w+)"))
+            {
+                Assert.Contains(used.Groups[1].Value, refIds);
+            }
+        }
     }
 
     [Fact]

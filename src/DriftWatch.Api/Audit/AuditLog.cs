@@ -6,7 +6,8 @@ namespace DriftWatch.Api.Audit;
 
 /// <summary>
 /// The append-only JSONL audit file. Each record is written and flushed to disk before <see cref="AppendAsync"/>
-/// returns, so a decision is never acted on without its record. Also forwards to optional sinks.
+/// returns, so a decision is never acted on without its record. Also forwards to optional sinks. Credentials are
+/// masked before anything is written (<see cref="AuditRedaction"/>).
 /// </summary>
 internal sealed partial class AuditLog : IAsyncDisposable
 {
@@ -39,8 +40,10 @@ internal sealed partial class AuditLog : IAsyncDisposable
         return new AuditLog(full, file, sinks, logger);
     }
 
+    /// <summary>Writes the record, with secrets masked, to the file and then to every sink.</summary>
     public async Task AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
+        record = AuditRedaction.Redact(record);
         var line = JsonSerializer.SerializeToUtf8Bytes(record, AuditJson.Options);
         await _gate.WaitAsync(cancellationToken);
         try

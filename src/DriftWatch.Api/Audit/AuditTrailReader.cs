@@ -7,8 +7,8 @@ namespace DriftWatch.Api.Audit;
 public static class AuditTrailReader
 {
     /// <summary>
-    /// Reads every record of an audit file in the order written. A line that is not a record (e.g. a write
-    /// torn by a crash) is skipped. A missing file reads as empty.
+    /// Reads every record of an audit file in the order written, credentials masked. A line that is not a
+    /// record (e.g. a write torn by a crash) is skipped. A missing file reads as empty.
     /// </summary>
     public static async IAsyncEnumerable<AuditRecord> ReadAsync(
         string path,
@@ -35,7 +35,10 @@ public static class AuditTrailReader
         }
     }
 
-    /// <summary>Reads the last <paramref name="limit"/> records, optionally only those of one agent.</summary>
+    /// <summary>
+    /// Reads the last <paramref name="limit"/> records, optionally only those of one agent, oldest first. The
+    /// file is read backwards from its end, so the cost is that of the records returned, not of the trail.
+    /// </summary>
     public static async Task<IReadOnlyList<AuditRecord>> ReadLastAsync(
         string path,
         int limit,
@@ -43,23 +46,7 @@ public static class AuditTrailReader
         CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var last = new Queue<AuditRecord>(Math.Min(limit, 1024));
-        await foreach (var record in ReadAsync(path, cancellationToken))
-        {
-            if (agentId is not null && !string.Equals(record.AgentId, agentId, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (last.Count == limit)
-            {
-                last.Dequeue();
-            }
-
-            last.Enqueue(record);
-        }
-
-        return [.. last];
+        return (await AuditTailReader.ReadPageAsync(path, limit, before: null, agentId, cancellationToken)).Records;
     }
 
     internal static AuditRecord? TryParse(string line)
@@ -71,7 +58,8 @@ public static class AuditTrailReader
 
         try
         {
-            return JsonSerializer.Deserialize<AuditRecord>(line, AuditJson.Options);
+            // Redacted on the way in as well, so a trail written before redaction existed leaks nothing either.
+            return JsonSerializer.Deserialize<AuditRecord>(line, AuditJson.Options) is { } record ? AuditRedaction.Redact(record) : null;
         }
         catch (JsonException)
         {

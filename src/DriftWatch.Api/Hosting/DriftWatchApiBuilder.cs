@@ -125,8 +125,8 @@ public sealed class DriftWatchApiBuilder
 
         var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) });
         var executor = _executor ?? new CompositeRollbackExecutor(
-            producer is null ? null : new KafkaControlExecutor(producer, rollback, _time),
-            new HttpRuntimeExecutor(http, rollback, _time));
+            producer is null ? null : new KafkaControlExecutor(producer, rollback, _time, _loggerFactory.CreateLogger("DriftWatch.Api.Rollback")),
+            new HttpRuntimeExecutor(http, rollback, _time, _loggerFactory.CreateLogger("DriftWatch.Api.Rollback")));
 
         var audit = AuditLog.Open(rollback.AuditFilePath, sinks, _loggerFactory.CreateLogger("DriftWatch.Api.Audit"));
         var coordinator = new RollbackCoordinator(
@@ -144,11 +144,12 @@ public sealed class DriftWatchApiBuilder
             metrics,
             _loggerFactory.CreateLogger("DriftWatch.Api.Webhooks"));
 
-        var app = BuildApp(webhook, metrics, audit, out var readiness);
+        var auditEndpoint = new AuditEndpoint(audit.Path, _options.AuditPageSize, new BearerToken(_options.AuditBearerToken ?? _options.BearerToken));
+        var app = BuildApp(webhook, metrics, auditEndpoint, out var readiness);
         return new DriftWatchApiHost(app, readiness, coordinator, audit, metrics, producer, http, logger);
     }
 
-    private WebApplication BuildApp(WebhookEndpoint webhook, DriftMetrics metrics, AuditLog audit, out Readiness readiness)
+    private WebApplication BuildApp(WebhookEndpoint webhook, DriftMetrics metrics, AuditEndpoint audit, out Readiness readiness)
     {
         // The empty builder reads no environment variables or appsettings: the options are the only configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "DriftWatch.Api" });
@@ -165,7 +166,7 @@ public sealed class DriftWatchApiBuilder
         var app = builder.Build();
         var ready = new Readiness();
         readiness = ready;
-        var pageSize = _options.AuditPageSize;
+        var metricsToken = _options.MetricsBearerToken is { Length: > 0 } t ? new BearerToken(t) : null;
 
         app.MapPost("/webhooks/grafana", context => webhook.HandleAsync(context, AlertSource.Grafana));
         app.MapPost("/webhooks/alertmanager", context => webhook.HandleAsync(context, AlertSource.Alertmanager));
@@ -177,10 +178,17 @@ public sealed class DriftWatchApiBuilder
         });
         app.MapGet("/metrics", context =>
         {
+            if (metricsToken?.Check(context.Request.Headers) is { } refused)
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                return context.Response.WriteAsync(refused + "\n", context.RequestAborted);
+            }
+
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             return context.Response.WriteAsync(metrics.ToPrometheusText(), context.RequestAborted);
         });
-        app.MapGet("/api/audit", context => AuditEndpoint.HandleAsync(context, audit.Path, pageSize));
+        app.MapGet("/api/audit", audit.HandleAsync);
         return app;
     }
 }

@@ -105,6 +105,7 @@ public sealed partial class DriftWatchApiHost : IAsyncDisposable
             _producer.Dispose();
         }
 
+        _coordinator.Dispose();
         _http.Dispose();
         await _audit.DisposeAsync();
     }

@@ -33,6 +33,19 @@ public sealed class DriftWatchApiOptions
     /// </summary>
     public string? BearerToken { get; set; }
 
+    /// <summary>
+    /// Token <c>GET /api/audit</c> expects as <c>Authorization: Bearer ...</c>. Null (default): the
+    /// <see cref="BearerToken"/>. The audit trail is never served without one of them.
+    /// </summary>
+    public string? AuditBearerToken { get; set; }
+
+    /// <summary>
+    /// Token <c>GET /metrics</c> expects as <c>Authorization: Bearer ...</c> (Prometheus'
+    /// <c>authorization</c> scrape setting). Null (default): <c>/metrics</c> is open, as it carries scores
+    /// and counters, no secrets; <c>/healthz</c> and <c>/readyz</c> are always open for orchestrators.
+    /// </summary>
+    public string? MetricsBearerToken { get; set; }
+
     /// <summary>Default number of records <c>GET /api/audit</c> returns. Default 200.</summary>
     public int AuditPageSize { get; set; } = 200;
 

@@ -39,6 +39,12 @@ public sealed class RollbackOptions
     /// <summary>Timeout of one attempt of any delivery path. Default 10 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Rollbacks delivered at the same time, across agents. One agent's rollbacks run one after another, so an
+    /// unreachable runtime holds up only its own agent. Default 8.
+    /// </summary>
+    public int MaxConcurrentDeliveries { get; set; } = 8;
+
     internal bool KafkaEnabled => !string.IsNullOrWhiteSpace(KafkaBootstrapServers);
 
     internal IEnumerable<string> Validate()
@@ -77,6 +83,16 @@ public sealed class RollbackOptions
         if (InitialBackoff < TimeSpan.Zero || MaxBackoff < InitialBackoff)
         {
             yield return "DriftWatch:Api:Rollback:InitialBackoff must be >= 0 and MaxBackoff >= InitialBackoff.";
+        }
+
+        if (MaxConcurrentDeliveries < 1)
+        {
+            yield return "DriftWatch:Api:Rollback:MaxConcurrentDeliveries must be at least 1.";
+        }
+
+        if (InitialBackoff > TimeSpan.FromDays(1) || MaxBackoff > TimeSpan.FromDays(1))
+        {
+            yield return "DriftWatch:Api:Rollback:InitialBackoff and MaxBackoff must be at most one day.";
         }
 
         if (AttemptTimeout <= TimeSpan.Zero)

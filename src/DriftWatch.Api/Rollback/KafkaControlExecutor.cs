@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Confluent.Kafka;
 using DriftWatch.Api.Hosting;
 
@@ -12,13 +14,13 @@ internal sealed class KafkaControlExecutor : IRollbackExecutor
 {
     private readonly IProducer<string, byte[]> _producer;
     private readonly RollbackOptions _options;
-    private readonly TimeProvider _time;
+    private readonly DeliveryRetry _retry;
 
-    public KafkaControlExecutor(IProducer<string, byte[]> producer, RollbackOptions options, TimeProvider time)
+    public KafkaControlExecutor(IProducer<string, byte[]> producer, RollbackOptions options, TimeProvider time, ILogger? logger = null)
     {
         _producer = producer;
         _options = options;
-        _time = time;
+        _retry = new DeliveryRetry(options, time, logger ?? NullLogger.Instance, "kafka");
     }
 
     public async Task<RollbackDelivery> ExecuteAsync(RollbackCommand command, CancellationToken cancellationToken)
@@ -30,13 +32,7 @@ internal sealed class KafkaControlExecutor : IRollbackExecutor
             Headers = new Headers { { "schema", System.Text.Encoding.UTF8.GetBytes(RollbackCommand.SchemaId) } },
         };
 
-        var (ok, detail, attempts) = await Backoff.RunAsync(
-            ct => AttemptAsync(message, ct),
-            _options.MaxAttempts,
-            _options.InitialBackoff,
-            _options.MaxBackoff,
-            _time,
-            cancellationToken);
+        var (ok, detail, attempts) = await _retry.RunAsync(ct => AttemptAsync(message, ct), cancellationToken);
         return new RollbackDelivery(ok, $"kafka {_options.ControlTopic}: {detail} after {attempts} attempt(s)");
     }
 

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using DriftWatch.Api.Audit;
 using DriftWatch.Api.Hosting;
 using DriftWatch.Api.Metrics;
+using DriftWatch.Api.Security;
 using DriftWatch.Api.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -9,10 +11,13 @@ namespace DriftWatch.Api.Rollback;
 /// <summary>
 /// Turns an authenticated notification into audited decisions and, for new firing alerts of allowed agents,
 /// executed rollbacks. A notification is checked as a whole first (labels, known agents), so a bad one
-/// changes nothing. Each alert episode executes at most once: its key is remembered after a successful
-/// execution, and the keys are reloaded from the audit file at start.
+/// changes nothing. Each alert episode of an agent executes at most once: its key (agent, fingerprint, start)
+/// is remembered after a successful execution and reloaded from the audit file at start; a delivery of the
+/// same episode while it is executing joins that execution instead of starting another. Deliveries of
+/// different agents run concurrently (at most <see cref="RollbackOptions.MaxConcurrentDeliveries"/>); one
+/// agent's run one after another, so a slow or unreachable runtime delays only its own agent.
 /// </summary>
-internal sealed partial class RollbackCoordinator
+internal sealed partial class RollbackCoordinator : IDisposable
 {
     private readonly RollbackOptions _options;
     private readonly HashSet<string> _allowed;
@@ -23,10 +28,16 @@ internal sealed partial class RollbackCoordinator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    // Rollbacks are rare; one at a time keeps deduplication simple and exact across concurrent deliveries.
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly HashSet<string> _executed = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _dryRun = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _deliverySlots;
+
+    // One gate per allowed agent (a configured, bounded set), created on first use.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _agentGates = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<AlertOutcome>> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _executed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _dryRun = new(StringComparer.Ordinal);
+
+    // A started delivery finishes even when the webhook caller hangs up; only shutdown stops it.
+    private readonly CancellationTokenSource _stopping = new();
 
     public RollbackCoordinator(
         RollbackOptions options,
@@ -45,7 +56,11 @@ internal sealed partial class RollbackCoordinator
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _deliverySlots = new SemaphoreSlim(options.MaxConcurrentDeliveries, options.MaxConcurrentDeliveries);
     }
+
+    /// <summary>The idempotency key of one alert episode of one agent.</summary>
+    internal static string KeyOf(string agentId, string alertKey) => $"{agentId}:{alertKey}";
 
     /// <summary>Reloads the keys of alerts already executed (or dry-run) from the audit trail.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -54,10 +69,16 @@ internal sealed partial class RollbackCoordinator
         {
             if (record is { Kind: AuditKinds.Decision, AlertKey: { } key })
             {
+                // Trails written before keys named the agent hold the bare episode key.
+                if (record.AgentId is { } agent && !key.StartsWith(agent + ":", StringComparison.Ordinal))
+                {
+                    key = KeyOf(agent, key);
+                }
+
                 _ = record.Decision switch
                 {
-                    AuditDecisions.Executed => _executed.Add(key),
-                    AuditDecisions.DryRun => _dryRun.Add(key),
+                    AuditDecisions.Executed => _executed.TryAdd(key, 0),
+                    AuditDecisions.DryRun => _dryRun.TryAdd(key, 0),
                     _ => false,
                 };
             }
@@ -67,19 +88,6 @@ internal sealed partial class RollbackCoordinator
     }
 
     public async Task<NotificationOutcome> HandleAsync(AlertNotification notification, CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            return await HandleLockedAsync(notification, cancellationToken);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task<NotificationOutcome> HandleLockedAsync(AlertNotification notification, CancellationToken cancellationToken)
     {
         var source = RollbackPlanner.SourceName(notification.Source);
         var items = new List<(ReceivedAlert Alert, AlertSubject Subject, RollbackCommand? Plan)>(notification.Alerts.Count);
@@ -110,23 +118,25 @@ internal sealed partial class RollbackCoordinator
 
         if (errors.Count > 0)
         {
-            var detail = string.Join("; ", errors);
+            var detail = SecretRedactor.RedactText(string.Join("; ", errors));
             await _audit.AppendAsync(new AuditRecord { Time = _time.GetUtcNow(), Kind = AuditKinds.Rejected, Source = source, Detail = detail }, cancellationToken);
             LogRejected(source, detail);
             return NotificationOutcome.Rejected(422, detail);
         }
 
-        var outcomes = new List<AlertOutcome>(items.Count);
-        var failed = false;
-        foreach (var (alert, subject, plan) in items)
-        {
-            var outcome = await DecideAsync(source, alert, subject, plan, cancellationToken);
-            failed |= outcome.Decision == AuditDecisions.Failed;
-            outcomes.Add(outcome);
-        }
+        // Alerts of different agents in one notification do not wait for each other either.
+        var outcomes = await Task.WhenAll(items.Select(item => DecideAsync(source, item.Alert, item.Subject, item.Plan, cancellationToken)));
+        var failed = outcomes.Any(static o => o.Decision == AuditDecisions.Failed);
 
         // 503 makes Alertmanager and Grafana deliver again; the failed alert then executes on the retry.
         return new NotificationOutcome(failed ? 503 : 200, outcomes, failed ? "a rollback could not be delivered" : null);
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _deliverySlots.Dispose();
     }
 
     private async Task<AlertOutcome> DecideAsync(
@@ -136,12 +146,13 @@ internal sealed partial class RollbackCoordinator
         RollbackCommand? plan,
         CancellationToken cancellationToken)
     {
+        var key = KeyOf(subject.AgentId, alert.Key);
         var template = new AuditRecord
         {
             Time = _time.GetUtcNow(),
             Kind = AuditKinds.Received,
             Source = source,
-            AlertKey = alert.Key,
+            AlertKey = key,
             Fingerprint = alert.Fingerprint,
             StartsAt = alert.StartsAt,
             Status = alert.Firing ? "firing" : "resolved",
@@ -149,7 +160,27 @@ internal sealed partial class RollbackCoordinator
             Environment = subject.Environment,
             Feature = subject.Feature,
         };
-        await _audit.AppendAsync(template, cancellationToken);
+        // Joining (or owning) is decided before the received record is written, so anyone who reads that record
+        // knows this delivery will not start a second execution.
+        TaskCompletionSource<AlertOutcome>? mine = null;
+        Task<AlertOutcome>? running = null;
+        if (plan is not null && _allowed.Contains(subject.AgentId) && !AlreadyHandled(key))
+        {
+            mine = new TaskCompletionSource<AlertOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+            running = _running.GetOrAdd(key, mine.Task);
+        }
+
+        var owner = running is not null && running == mine!.Task;
+        try
+        {
+            await _audit.AppendAsync(template, cancellationToken);
+        }
+        catch (Exception ex) when (owner)
+        {
+            _running.TryRemove(KeyValuePair.Create(key, mine!.Task));
+            mine.SetException(ex);
+            throw;
+        }
 
         if (plan is null)
         {
@@ -161,37 +192,97 @@ internal sealed partial class RollbackCoordinator
             return await DecisionAsync(template, AuditDecisions.NotAllowed, null, $"agent '{subject.AgentId}' is not in Rollback:AllowedAgents", cancellationToken);
         }
 
-        if (_executed.Contains(alert.Key) || (_options.DryRun && _dryRun.Contains(alert.Key)))
+        if (running is null)
         {
             return await DecisionAsync(template, AuditDecisions.Duplicate, plan.CommandId, "this alert episode was already handled", cancellationToken);
         }
 
+        if (owner)
+        {
+            _ = RunAsync(key, template, plan, mine!);
+            return await running.WaitAsync(cancellationToken);
+        }
+
+        LogJoined(subject.AgentId, plan.CommandId);
+        var joined = await running.WaitAsync(cancellationToken);
+        return joined.Decision == AuditDecisions.Failed
+            ? await DecisionAsync(template, AuditDecisions.Failed, plan.CommandId, $"joined the execution in progress, which failed: {joined.Detail}", cancellationToken)
+            : await DecisionAsync(template, AuditDecisions.Duplicate, plan.CommandId, $"joined the execution in progress ({joined.Decision})", cancellationToken);
+    }
+
+    private bool AlreadyHandled(string key) => _executed.ContainsKey(key) || (_options.DryRun && _dryRun.ContainsKey(key));
+
+    /// <summary>The one execution of an episode; deliveries that arrive meanwhile wait for its outcome.</summary>
+    private async Task RunAsync(string key, AuditRecord template, RollbackCommand plan, TaskCompletionSource<AlertOutcome> outcome)
+    {
+        try
+        {
+            // Checked again: an execution may have finished between the first check and taking ownership.
+            outcome.SetResult(AlreadyHandled(key)
+                ? await DecisionAsync(template, AuditDecisions.Duplicate, plan.CommandId, "this alert episode was already handled", _stopping.Token)
+                : await ExecuteAsync(key, template, plan, _stopping.Token));
+        }
+        catch (Exception ex)
+        {
+            outcome.SetException(ex);
+        }
+        finally
+        {
+            _running.TryRemove(KeyValuePair.Create(key, outcome.Task));
+        }
+    }
+
+    private async Task<AlertOutcome> ExecuteAsync(string key, AuditRecord template, RollbackCommand plan, CancellationToken cancellationToken)
+    {
         await _audit.AppendAsync(template with { Time = _time.GetUtcNow(), Kind = AuditKinds.Plan, CommandId = plan.CommandId, Command = plan }, cancellationToken);
         if (_options.DryRun)
         {
-            _dryRun.Add(alert.Key);
+            _dryRun.TryAdd(key, 0);
             return await DecisionAsync(template, AuditDecisions.DryRun, plan.CommandId, "dry run: planned, not executed", cancellationToken);
         }
 
-        var delivery = await _executor.ExecuteAsync(plan, cancellationToken);
+        var delivery = await DeliverAsync(plan, cancellationToken);
         await _audit.AppendAsync(
             template with { Time = _time.GetUtcNow(), Kind = AuditKinds.Execution, CommandId = plan.CommandId, Succeeded = delivery.Succeeded, Detail = delivery.Detail },
             cancellationToken);
         if (!delivery.Succeeded)
         {
             _metrics.Increment(PipelineCounter.RollbacksFailed);
-            LogFailed(subject.AgentId, plan.CommandId, delivery.Detail);
+            LogFailed(plan.AgentId, plan.CommandId, SecretRedactor.RedactText(delivery.Detail));
             return await DecisionAsync(template, AuditDecisions.Failed, plan.CommandId, delivery.Detail, cancellationToken);
         }
 
-        _executed.Add(alert.Key);
+        _executed.TryAdd(key, 0);
         _metrics.Increment(PipelineCounter.RollbacksExecuted);
-        LogExecuted(subject.AgentId, plan.CommandId, plan.Target.StateVersion);
+        LogExecuted(plan.AgentId, plan.CommandId, plan.Target.StateVersion);
         return await DecisionAsync(template, AuditDecisions.Executed, plan.CommandId, delivery.Detail, cancellationToken);
+    }
+
+    private async Task<RollbackDelivery> DeliverAsync(RollbackCommand plan, CancellationToken cancellationToken)
+    {
+        var gate = _agentGates.GetOrAdd(plan.AgentId, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await _deliverySlots.WaitAsync(cancellationToken);
+            try
+            {
+                return await _executor.ExecuteAsync(plan, cancellationToken);
+            }
+            finally
+            {
+                _deliverySlots.Release();
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private async Task<AlertOutcome> DecisionAsync(AuditRecord template, string decision, string? commandId, string detail, CancellationToken cancellationToken)
     {
+        detail = SecretRedactor.RedactText(detail);
         await _audit.AppendAsync(
             template with { Time = _time.GetUtcNow(), Kind = AuditKinds.Decision, Decision = decision, CommandId = commandId, Detail = detail },
             cancellationToken);
@@ -209,4 +300,7 @@ internal sealed partial class RollbackCoordinator
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Rollback of agent {AgentId} (command {CommandId}) could not be delivered: {Detail}")]
     private partial void LogFailed(string agentId, string commandId, string detail);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "A redelivered alert of agent {AgentId} joined the rollback in progress (command {CommandId})")]
+    private partial void LogJoined(string agentId, string commandId);
 }

@@ -75,7 +75,7 @@ internal sealed class RollbackPlanner
         var revertKeys = await _catalog.FindChangedStateKeysAsync(subject.AgentId, subject.Environment, baseline, subject.Feature, onset, cancellationToken);
         return new RollbackCommand
         {
-            CommandId = CommandIdOf(source, alert),
+            CommandId = CommandIdOf(source, subject.AgentId, alert),
             AgentId = subject.AgentId,
             Environment = subject.Environment,
             IssuedAt = _time.GetUtcNow(),
@@ -145,10 +145,11 @@ internal sealed class RollbackPlanner
         : alert.Annotations.TryGetValue("description", out var description) ? description
         : null;
 
-    // Derived from the alert episode, so a redelivery that slips past deduplication still carries the same id.
-    private static string CommandIdOf(AlertSource source, ReceivedAlert alert)
+    // Derived from the agent's alert episode, so a redelivery that slips past deduplication still carries the
+    // same id, and two agents whose alerts share a fingerprint and start get different ids.
+    private static string CommandIdOf(AlertSource source, string agentId, ReceivedAlert alert)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{SourceName(source)}/{alert.Key}"));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{SourceName(source)}/{agentId}/{alert.Key}"));
         return new Guid(hash.AsSpan(0, 16)).ToString("D");
     }
 }

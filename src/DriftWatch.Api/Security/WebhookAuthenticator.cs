@@ -16,7 +16,7 @@ namespace DriftWatch.Api.Security;
 internal sealed class WebhookAuthenticator
 {
     private readonly byte[]? _hmacKey;
-    private readonly byte[]? _tokenHash;
+    private readonly BearerToken _token;
     private readonly DriftWatchApiOptions _options;
     private readonly TimeProvider _time;
 
@@ -25,7 +25,7 @@ internal sealed class WebhookAuthenticator
         _options = options;
         _time = time;
         _hmacKey = string.IsNullOrEmpty(options.GrafanaHmacSecret) ? null : Encoding.UTF8.GetBytes(options.GrafanaHmacSecret);
-        _tokenHash = string.IsNullOrEmpty(options.BearerToken) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.BearerToken));
+        _token = new BearerToken(options.BearerToken);
     }
 
     /// <summary>Null when the request is authentic, else why it is not (safe to log and return).</summary>
@@ -38,32 +38,13 @@ internal sealed class WebhookAuthenticator
                 return CheckSignature(headers, body);
             }
 
-            if (_tokenHash is null || !headers.ContainsKey("Authorization"))
+            if (!_token.IsConfigured || !headers.ContainsKey("Authorization"))
             {
                 return $"missing {_options.GrafanaSignatureHeader} header";
             }
         }
 
-        return CheckBearer(headers);
-    }
-
-    private string? CheckBearer(IHeaderDictionary headers)
-    {
-        if (_tokenHash is null)
-        {
-            return "bearer token authentication is not configured";
-        }
-
-        var authorization = headers.Authorization.ToString();
-        const string Scheme = "Bearer ";
-        if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return "missing bearer token";
-        }
-
-        // Hashing first makes the comparison independent of the presented token's length.
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(authorization.AsSpan(Scheme.Length).Trim().ToString()));
-        return CryptographicOperations.FixedTimeEquals(presented, _tokenHash) ? null : "invalid bearer token";
+        return _token.Check(headers);
     }
 
     private string? CheckSignature(IHeaderDictionary headers, ReadOnlySpan<byte> body)

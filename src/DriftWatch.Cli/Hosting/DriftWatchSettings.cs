@@ -51,6 +51,7 @@ internal sealed class DriftWatchSettings
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
         var configuration = builder.Build();
+        SettingsKeys.Validator.ThrowIfUnknown(configuration);
         var settings = new DriftWatchSettings(configuration);
 
         var kafka = configuration.GetSection("Kafka");

@@ -8,8 +8,9 @@ using Xunit.Abstractions;
 namespace DriftWatch.Api.Tests.EndToEnd;
 
 /// <summary>
-/// The whole loop with real servers: Prometheus scrapes /metrics, its rule fires, Alertmanager posts to the
-/// webhook with a bearer token, the rollback reaches the sample runtime over HTTP and the runtime applies it.
+/// The whole loop with real servers: Prometheus scrapes /metrics, its rule (deploy/prometheus/rules.yml) fires,
+/// Alertmanager (deploy/alertmanager/alertmanager.yml) posts to the webhook with a bearer token, the rollback
+/// reaches the sample runtime over HTTP and the runtime applies it.
 /// </summary>
 public sealed class AlertLoopTests(ITestOutputHelper output)
 {
@@ -63,24 +64,8 @@ public sealed class AlertLoopTests(ITestOutputHelper output)
             500));
 
         var amPort = ServerProcess.FreePort();
-        var amConfig = Path.Combine(directory, "alertmanager.yml");
-        await File.WriteAllTextAsync(amConfig, $"""
-            route:
-              receiver: driftwatch
-              group_by: [agent_id, feature]
-              group_wait: 1s
-              group_interval: 1s
-              repeat_interval: 1h
-            receivers:
-              - name: driftwatch
-                webhook_configs:
-                  - url: http://{apiTarget}/webhooks/alertmanager
-                    send_resolved: true
-                    http_config:
-                      authorization:
-                        type: Bearer
-                        credentials: {Scenario.Token}
-            """);
+        // The shipped example, with only the webhook address, token file and waits replaced.
+        var amConfig = await DeployFiles.WriteAlertmanagerConfigAsync(directory, new Uri($"http://{apiTarget}/"), Scenario.Token);
         await using var alertmanager = ServerProcess.Start(
             "alertmanager",
             Alertmanager,
@@ -91,18 +76,8 @@ public sealed class AlertLoopTests(ITestOutputHelper output)
             "--cluster.listen-address=");
 
         var promPort = ServerProcess.FreePort();
-        await File.WriteAllTextAsync(Path.Combine(directory, "rules.yml"), """
-            groups:
-              - name: driftwatch
-                interval: 1s
-                rules:
-                  - alert: DriftWatchDrift
-                    expr: driftwatch_drift_score{detector="drift"} > driftwatch_drift_threshold{detector="drift"}
-                    labels:
-                      severity: critical
-                    annotations:
-                      summary: "{{ $labels.feature }} of {{ $labels.agent_id }} drifted"
-            """);
+        // The shipped rules, as they are.
+        File.Copy(DeployFiles.RulesPath, Path.Combine(directory, "rules.yml"));
         var promConfig = Path.Combine(directory, "prometheus.yml");
         await File.WriteAllTextAsync(promConfig, $"""
             global:

@@ -9,7 +9,7 @@ public sealed class RequiresBinaryFactAttribute : FactAttribute
         var missing = binaries.Where(static b => !File.Exists(b)).ToArray();
         if (missing.Length > 0)
         {
-            Skip = $"Missing {string.Join(", ", missing)}; install the Debian packages prometheus and prometheus-alertmanager (apt-get install prometheus prometheus-alertmanager).";
+            Skip = $"Missing {string.Join(", ", missing)}; install the Debian packages prometheus and prometheus-alertmanager (sudo bash scripts/install-prerequisites.sh, or apt-get install prometheus prometheus-alertmanager).";
         }
     }
 }

@@ -1,0 +1,26 @@
+using DriftWatch.Api.Hosting;
+using DriftWatch.Core.Detection;
+using DriftWatch.InfluxDb;
+using DriftWatch.Kafka.Consuming;
+using DriftWatch.Ml;
+using DriftWatch.Service.Pipeline;
+using DriftWatch.Service.Snapshots;
+
+namespace DriftWatch.Cli.Hosting;
+
+/// <summary>The configuration sections DriftWatch reads and the options classes they bind to.</summary>
+internal static class SettingsKeys
+{
+    /// <summary>Every known section; unknown keys inside them stop start-up with a message naming them.</summary>
+    internal static ConfigurationKeyValidator Validator { get; } = new ConfigurationKeyValidator()
+        .Section("Kafka", typeof(KafkaConsumerOptions))
+        .Section("Pipeline", typeof(PipelineOptions))
+        .Section("Detection", typeof(DriftMonitorOptions))
+        .Key("Detection:UsePinnedSnapshots", typeof(bool))
+        .Key("Detection:Ml", typeof(MlDetectionOptions))
+        .Key("Detection:Ml:Enabled", typeof(bool))
+        .Section("Api", typeof(DriftWatchApiOptions))
+        .Section("InfluxDb", typeof(InfluxSinkOptions))
+        .Section("Snapshots", typeof(SnapshotRecorderOptions))
+        .Key("Logging:Level", typeof(string));
+}
