@@ -2,6 +2,7 @@ using DriftWatch.Api.Hosting;
 using DriftWatch.Core.Detection;
 using DriftWatch.InfluxDb;
 using DriftWatch.Kafka.Consuming;
+using DriftWatch.Kafka.State;
 using DriftWatch.Ml;
 using DriftWatch.Service.Pipeline;
 using DriftWatch.Service.Snapshots;
@@ -22,5 +23,6 @@ internal static class SettingsKeys
         .Section("Api", typeof(DriftWatchApiOptions))
         .Section("InfluxDb", typeof(InfluxSinkOptions))
         .Section("Snapshots", typeof(SnapshotRecorderOptions))
+        .Section("State", typeof(StateOptions))
         .Key("Logging:Level", typeof(string));
 }
