@@ -77,6 +77,7 @@ internal static class DemoRunner
         var detection = await Detection.CreateAsync(settings.Service, cancellationToken).ConfigureAwait(false);
         var pipeline = new IngestPipeline(kafka, pipelineOptions, detection.Monitor, sinks, loggers, TimeProvider.System, detection.Detector, settings.Service.State);
         var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
+        detection.PinInto(catalog);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipelineRun = pipeline.RunAsync(stopPipeline.Token);
         await using var rollbacks = await DemoRollbackLoop.StartAsync(

@@ -45,7 +45,7 @@ internal static class Detection
         var pinned = configuration.GetValue("Detection:UsePinnedSnapshots", defaultValue: true)
             ? await PinnedSnapshotsAsync(configuration, cancellationToken).ConfigureAwait(false)
             : [];
-        return new DetectionStack(pinned.Count == 0 ? monitor : new PinnedReferenceMonitor(monitor, detector, pinned), detector);
+        return new DetectionStack(pinned.Count == 0 ? monitor : new PinnedReferenceMonitor(monitor, detector, pinned), detector, pinned);
     }
 
     private static async Task<List<BehaviourSnapshot>> PinnedSnapshotsAsync(IConfiguration configuration, CancellationToken cancellationToken)
@@ -69,4 +69,28 @@ internal static class Detection
 }
 
 /// <summary>The monitor events are fed to, and the statistical monitor inside it whose state is checkpointed.</summary>
-internal sealed record DetectionStack(IDriftMonitor Monitor, DriftMonitor Detector);
+internal sealed record DetectionStack(IDriftMonitor Monitor, DriftMonitor Detector, IReadOnlyList<BehaviourSnapshot> Pinned)
+{
+    /// <summary>
+    /// A pinned snapshot is the reference for detection and the rollback target alike: each pin becomes the
+    /// catalog's baseline of its agent, with the versions the snapshot saw most.
+    /// </summary>
+    internal void PinInto(Api.Rollback.MonitorBaselineCatalog catalog)
+    {
+        foreach (var snapshot in Pinned)
+        {
+            catalog.Pin(snapshot.Scope.AgentId, snapshot.Scope.Environment, new Api.Rollback.RollbackBaseline(
+                MostSeen(snapshot.AgentVersions),
+                MostSeen(snapshot.StateVersions),
+                snapshot.To ?? snapshot.From ?? DateTimeOffset.MinValue,
+                snapshot.Id));
+        }
+    }
+
+    private static string? MostSeen(CategoryCounts counts) => counts.Counts
+        .Where(static kv => kv.Key != CategoryCounts.OtherKey)
+        .OrderByDescending(static kv => kv.Value)
+        .ThenBy(static kv => kv.Key, StringComparer.Ordinal)
+        .Select(static kv => kv.Key)
+        .FirstOrDefault();
+}

@@ -29,6 +29,7 @@ internal static partial class ServiceRunner
 
         // Rollback plans read the detector's agent histories, which are checkpointed with its state.
         var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
+        detection.PinInto(catalog);
         await using var api = BuildApi(settings, metrics, catalog, loggers, logger);
         try
         {

@@ -57,7 +57,7 @@ public static class DecisionFeaturizer
         {
             var call = tools[i];
             visitor.Categorical(CategoricalSource.ToolName, null, call.Name);
-            visitor.Categorical(CategoricalSource.ToolStatus, null, call.Status ?? "unknown");
+            visitor.Categorical(CategoricalSource.ToolStatus, null, call.Status ?? FeatureNames.MissingToolStatus);
         }
 
         if (!string.IsNullOrEmpty(decision.InputText))

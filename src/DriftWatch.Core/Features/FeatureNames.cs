@@ -11,6 +11,9 @@ public static class FeatureNames
     public const string ToolCallName = "tool_calls.name";
     public const string ToolCallStatus = "tool_calls.status";
 
+    /// <summary>The <c>tool_calls.status</c> value of a tool call that reports none, in detection and snapshots alike.</summary>
+    public const string MissingToolStatus = "(none)";
+
     /// <summary><c>input.features.&lt;key&gt;</c></summary>
     public static string InputFeature(string key) => "input.features." + key;
 

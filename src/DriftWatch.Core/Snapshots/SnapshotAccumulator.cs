@@ -69,7 +69,7 @@ internal sealed class SnapshotAccumulator
         foreach (var call in e.ToolCalls)
         {
             Categorical(FeatureNames.ToolCallName, family: null)?.Add(call.Name);
-            Categorical(FeatureNames.ToolCallStatus, family: null)?.Add(call.Status ?? "(none)");
+            Categorical(FeatureNames.ToolCallStatus, family: null)?.Add(call.Status ?? FeatureNames.MissingToolStatus);
         }
 
         if (e.Confidence is { } confidence)
