@@ -2,13 +2,16 @@ using BenchmarkDotNet.Running;
 using DriftWatch.Benchmarks;
 using DriftWatch.Benchmarks.Influx;
 using DriftWatch.Benchmarks.Ingest;
+using DriftWatch.Benchmarks.State;
 
 // Harnesses that need a live server, or report figures rather than timings, run by name outside
-// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu`.
+// BenchmarkDotNet: `dotnet run -c Release -- ingest | state | influx-sink | detection-figures | ml-cpu`.
 switch (args)
 {
     case ["ingest", .. var rest]:
         return await IngestBenchmark.RunAsync(rest);
+    case ["state", .. var rest]:
+        return await StateBenchmark.RunAsync(rest);
     case ["influx-sink", .. var rest]:
         return await InfluxSinkBenchmark.RunAsync(rest);
     case ["detection-figures", .. var rest]:
