@@ -15,32 +15,8 @@ public sealed record DriftObservation(string AgentId, string Environment, string
     /// <summary>The drifted input segment (input feature name to value); empty means all traffic.</summary>
     public IReadOnlyDictionary<string, string> Segment => Split(Feature).Segment;
 
-    private static (string Feature, IReadOnlyDictionary<string, string> Segment) Split(string feature)
-    {
-        var bar = feature.IndexOf('|', StringComparison.Ordinal);
-        if (bar < 0)
-        {
-            return (feature, new Dictionary<string, string>());
-        }
-
-        var segment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var condition in feature[(bar + 1)..].Split('&'))
-        {
-            var eq = condition.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0)
-            {
-                continue;
-            }
-
-            var key = condition[..eq];
-            if (key.StartsWith(FeaturePrefixes.InputFeature, StringComparison.Ordinal))
-            {
-                key = key[FeaturePrefixes.InputFeature.Length..];
-            }
-
-            segment[key] = condition[(eq + 1)..];
-        }
-
-        return (feature[..bar], segment);
-    }
+    private static (string Feature, IReadOnlyDictionary<string, string> Segment) Split(string feature) =>
+        Features.FeatureId.TryParse(feature, out var id) && id.Family == Features.FeatureFamily.ConditionalOutcome
+            ? (Features.FeatureNames.Outcome, new Dictionary<string, string>(StringComparer.Ordinal) { [id.Key!] = id.Segment! })
+            : (feature, new Dictionary<string, string>(StringComparer.Ordinal));
 }
