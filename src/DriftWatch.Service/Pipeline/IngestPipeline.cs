@@ -69,10 +69,20 @@ public sealed class IngestPipeline
         using var abort = new CancellationTokenSource();
         var consumer = new KafkaEventConsumer(_kafka, _loggers.CreateLogger<KafkaEventConsumer>());
         _consumer = consumer;
+        // The dead-letter producer may send anything the consumer can receive; larger payloads than
+        // DeadLetterMaxBytes go truncated, so one huge message cannot stop the stream.
         using var deadLetters = new DeadLetterPublisher(
-            KafkaProducerFactory.Create(_kafka.BootstrapServers, "driftwatch-dead-letters", _kafka.Extra),
+            KafkaProducerFactory.Create(
+                _kafka.BootstrapServers,
+                "driftwatch-dead-letters",
+                _kafka.Extra,
+                DeadLetterPublisher.ProducerMessageMaxBytes(_kafka.Extra, _options.DeadLetterMaxBytes)),
             _options.DeadLetterTopic,
-            _time);
+            _time,
+            _options.DeadLetterMaxBytes,
+            _options.RetryDelay,
+            _options.MaxRetryDelay,
+            _loggers.CreateLogger<DeadLetterPublisher>());
         EventRecorder? recorder = _options.RecordPath is { Length: > 0 } path ? new EventRecorder(path) : null;
         try
         {
