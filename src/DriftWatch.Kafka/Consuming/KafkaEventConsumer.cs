@@ -37,10 +37,12 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private volatile bool _closeRequested;
     private bool _paused;
     private long _fullSince = -1;
-    private long _lag;
     private long _consumed;
     private long _acknowledged;
     private long _nextLagReading;
+    private readonly ConsumerLagReader _lagReader;
+    private bool _reapplyPause;
+    private long _skipped;
 
     /// <summary>Creates the consumer; call <see cref="Start"/> to join the group.</summary>
     public KafkaEventConsumer(KafkaConsumerOptions options, ILogger<KafkaEventConsumer> logger)
@@ -80,13 +82,24 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => LogClient(message.Level, message.Facility, message.Message))
             .Build();
+        _lagReader = new ConsumerLagReader(options, TimeSpan.FromSeconds(1), logger);
     }
 
     /// <summary>Messages in partition order; completes when fetching stops.</summary>
     public ChannelReader<ConsumedMessage> Reader => _channel.Reader;
 
-    /// <summary>Messages behind the partitions' high watermarks, summed over this member's partitions.</summary>
-    public long Lag => Interlocked.Read(ref _lag);
+    /// <summary>
+    /// Messages not yet processed on this member's partitions: log end offsets minus the next offset to
+    /// process, from watermark and committed-offset queries at most about a second old (paused partitions
+    /// included).
+    /// </summary>
+    public long Lag => _lagReader.Lag;
+
+    /// <summary>
+    /// Messages that expired from their topic before this consumer read them (it was reset to the earliest
+    /// offset still there); each skip is logged as a warning with its count.
+    /// </summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
 
     /// <summary>Messages handed to the stream so far.</summary>
     public long Consumed => Interlocked.Read(ref _consumed);
@@ -106,6 +119,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         }
 
         _consumer.Subscribe(_options.Topics);
+        _lagReader.Start();
         _thread = new Thread(Run) { IsBackground = true, Name = "driftwatch-kafka-consumer" };
         _thread.Start();
     }
@@ -151,11 +165,13 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         if (_thread is null)
         {
             _consumer.Dispose();
+            await _lagReader.DisposeAsync().ConfigureAwait(false);
             _closed.TrySetResult();
             return;
         }
 
         await _closed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _lagReader.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -186,6 +202,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
 
                 ReadLag();
                 var result = _consumer.Consume(_paused ? TimeSpan.FromMilliseconds(20) : PollTimeout);
+                KeepAssignmentPaused();
                 if (result?.Message is not null)
                 {
                     _pending.Enqueue(result);
@@ -230,6 +247,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             }
 
             _pending.Dequeue();
+            CountExpired(next.TopicPartition, next.Offset.Value);
             _delivered[next.TopicPartition] = next.Offset.Value;
             Interlocked.Increment(ref _consumed);
         }
@@ -311,27 +329,65 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             return;
         }
 
-        _nextLagReading = now + 1000;
-        long lag = 0;
-        foreach (var partition in _consumer.Assignment)
+        // Only hand over what this thread knows; the watermark and commit queries run on the lag reader's
+        // own client, so a slow cluster never holds this thread (and paused partitions are read too).
+        _nextLagReading = now + 500;
+        _lagReader.Publish(_consumer.Assignment, new Dictionary<TopicPartition, long>(_stored));
+    }
+
+    /// <summary>
+    /// Partitions assigned while the others are paused start unpaused; pause them too once they are in the
+    /// assignment, so that one resume later covers every partition and none is left paused for good.
+    /// </summary>
+    private void KeepAssignmentPaused()
+    {
+        if (!_reapplyPause)
         {
-            var watermarks = _consumer.GetWatermarkOffsets(partition);
-            if (watermarks.High == Offset.Unset)
-            {
-                continue;
-            }
-
-            var position = _delivered.TryGetValue(partition, out var delivered) ? delivered + 1 : (long?)null;
-            if (position is null)
-            {
-                var p = _consumer.Position(partition);
-                position = p == Offset.Unset ? watermarks.Low.Value : p.Value;
-            }
-
-            lag += Math.Max(0, watermarks.High.Value - position.Value);
+            return;
         }
 
-        Interlocked.Exchange(ref _lag, lag);
+        _reapplyPause = false;
+        if (_paused)
+        {
+            _consumer.Pause(_consumer.Assignment);
+        }
+    }
+
+    /// <summary>
+    /// A jump past offsets this consumer never saw, to where the topic now starts, means they expired before
+    /// they were read (the mock cluster keeps about 5 MB per partition; real topics have retention) and
+    /// librdkafka reset to the earliest offset. Other gaps (transaction markers, compaction) are not losses.
+    /// </summary>
+    private void CountExpired(TopicPartition partition, long offset)
+    {
+        long expected;
+        if (_delivered.TryGetValue(partition, out var last))
+        {
+            expected = last + 1;
+        }
+        else if (_lagReader.Committed.TryGetValue(partition, out var committed))
+        {
+            expected = committed;
+        }
+        else
+        {
+            return;
+        }
+
+        if (offset <= expected)
+        {
+            return;
+        }
+
+        var low = _consumer.GetWatermarkOffsets(partition).Low;
+        if (low == Offset.Unset || expected >= low.Value)
+        {
+            return;
+        }
+
+        var count = offset - expected;
+        var total = Interlocked.Add(ref _skipped, count);
+        LogExpired(count, partition.Topic, partition.Partition.Value, expected, offset - 1, total);
     }
 
     private void OnAssigned(List<TopicPartition> partitions)
@@ -339,8 +395,10 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         LogAssigned(partitions.Count, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
         if (_paused)
         {
-            // A new assignment starts unpaused; keep the whole assignment in one state.
-            _paused = false;
+            // A new assignment starts unpaused, and with cooperative rebalancing the partitions kept stay
+            // paused: pause the new ones too once assigned, so the whole assignment is in one state and the
+            // next resume covers it all.
+            _reapplyPause = true;
         }
     }
 
@@ -456,6 +514,9 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Consumer left group {GroupId}: {Consumed} consumed, {Acknowledged} acknowledged and committed")]
     private partial void LogClosed(string groupId, long consumed, long acknowledged);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Skipped {Count} message(s) of {Topic}[{Partition}] (offsets {From}..{To}): they expired from the topic before they were read, so the consumer restarted at the earliest offset still there; {Total} skipped so far")]
+    private partial void LogExpired(long count, string topic, int partition, long from, long to, long total);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "librdkafka {Facility}: {Message}")]
     private partial void LogLibrdkafka(string facility, string message);
