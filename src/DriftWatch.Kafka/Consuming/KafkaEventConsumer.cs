@@ -43,6 +43,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private readonly ConsumerLagReader _lagReader;
     private bool _reapplyPause;
     private long _skipped;
+    private ErrorCode _lastConsumeError = ErrorCode.NoError;
 
     /// <summary>Creates the consumer; call <see cref="Start"/> to join the group.</summary>
     public KafkaEventConsumer(KafkaConsumerOptions options, ILogger<KafkaEventConsumer> logger)
@@ -201,7 +202,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
                 }
 
                 ReadLag();
-                var result = _consumer.Consume(_paused ? TimeSpan.FromMilliseconds(20) : PollTimeout);
+                var result = ConsumeOrReport(_paused ? TimeSpan.FromMilliseconds(20) : PollTimeout);
                 KeepAssignmentPaused();
                 if (result?.Message is not null)
                 {
@@ -333,6 +334,35 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         // own client, so a slow cluster never holds this thread (and paused partitions are read too).
         _nextLagReading = now + 500;
         _lagReader.Publish(_consumer.Assignment, new Dictionary<TopicPartition, long>(_stored));
+    }
+
+    /// <summary>
+    /// Consumer errors that are not fatal (a subscribed topic missing or deleted, not authorized yet) are
+    /// reported once per kind and consumption goes on: the client recovers when the cause is fixed, while
+    /// ending the thread would stop the service.
+    /// </summary>
+    private ConsumeResult<byte[]?, byte[]>? ConsumeOrReport(TimeSpan timeout)
+    {
+        try
+        {
+            var result = _consumer.Consume(timeout);
+            if (result?.Message is not null)
+            {
+                _lastConsumeError = ErrorCode.NoError;
+            }
+
+            return result;
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            if (ex.Error.Code != _lastConsumeError)
+            {
+                _lastConsumeError = ex.Error.Code;
+                LogConsumeError(ex.Error.Code.ToString(), ex.Error.Reason);
+            }
+
+            return null;
+        }
     }
 
     /// <summary>
@@ -517,6 +547,9 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
 
     [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Skipped {Count} message(s) of {Topic}[{Partition}] (offsets {From}..{To}): they expired from the topic before they were read, so the consumer restarted at the earliest offset still there; {Total} skipped so far")]
     private partial void LogExpired(long count, string topic, int partition, long from, long to, long total);
+
+    [LoggerMessage(EventId = 1054, Level = LogLevel.Warning, Message = "Kafka consumer error {Code}: {Reason} (consumption goes on; logged again only when the error changes)")]
+    private partial void LogConsumeError(string code, string reason);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "librdkafka {Facility}: {Message}")]
     private partial void LogLibrdkafka(string facility, string message);

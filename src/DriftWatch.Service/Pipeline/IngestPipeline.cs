@@ -6,6 +6,7 @@ using DriftWatch.Core.Detection;
 using DriftWatch.Core.Results;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.Producing;
+using DriftWatch.Kafka.Topics;
 using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Service.Pipeline;
@@ -87,6 +88,11 @@ public sealed class IngestPipeline
         try
         {
             var sinkStage = new SinkStage(_sinks, recorder, _options, Statistics, () => consumer.Lag, _time, _logger);
+            if (!await TopicsReadyAsync(stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             consumer.Start();
             PipelineLog.Started(_logger, string.Join(",", _kafka.Topics), _kafka.GroupId, _options.DeadLetterTopic);
 
@@ -139,6 +145,14 @@ public sealed class IngestPipeline
             PipelineLog.Stopped(_logger, Statistics.Events, Statistics.StateEvents, Statistics.DeadLettered, Statistics.Alerts.Count);
             await system.Terminate().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Waits (or creates them, when allowed) until the input topics exist; false when stopped first.</summary>
+    private async Task<bool> TopicsReadyAsync(CancellationToken stoppingToken)
+    {
+        using var topics = new TopicGuard(_kafka.BootstrapServers, _kafka.Extra, _loggers.CreateLogger<TopicGuard>(), _time);
+        string[] outputs = [_options.DeadLetterTopic, _options.AlertsTopic];
+        return await topics.EnsureAsync([.. _kafka.Topics], outputs, _kafka.CreateTopics, stoppingToken).ConfigureAwait(false);
     }
 
     private static readonly Config ActorConfig = ConfigurationFactory.ParseString("""
