@@ -82,9 +82,44 @@ public sealed class PoisonMessageTests(KafkaEnvironment kafka)
         Assert.Contains("exceeds", Header(truncated, DeadLetterHeaders.Error), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunAsync_DeadLetterTopicRefusesForGood_MessageSkippedWithRecordAndStreamGoesOn()
+    {
+        if (kafka.Embedded is null)
+        {
+            await Console.Error.WriteLineAsync("RunAsync_DeadLetterTopicRefusesForGood: needs the embedded cluster to inject the refusal; not checked against a real broker.");
+            return;
+        }
+
+        var topic = await kafka.CreateTopicAsync("refused", partitions: 1);
+        var dlq = await kafka.CreateTopicAsync("refused-dlq", partitions: 1);
+        var messages = Enumerable.Range(0, 100).Select(i => AgentEventWriter.ToUtf8Bytes(TestEvents.Decision(i))).ToList();
+        messages.Insert(60, "{\"schema\":"u8.ToArray());
+        await ProduceAsync(topic, messages.Select(m => (new Partition(0), m)));
+        var logs = new CapturingLogs();
+        var monitor = new RecordingMonitor();
+        var pipeline = CreatePipeline(topic, dlq, monitor, logs);
+
+        // The pipeline's dead-letter producer is the only one producing from here on.
+        kafka.Embedded.PushRequestErrors(0, ErrorCode.TopicAuthorizationFailed);
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        await TestEvents.WaitUntilAsync(() => pipeline.Statistics.Committed >= 101 || run.IsCompleted, Patience, "101 committed messages");
+        await stop.CancelAsync();
+        await run;
+
+        Assert.Equal(100, monitor.EventIds.Distinct().Count());
+        Assert.Equal(1, pipeline.Statistics.DeadLettersSkipped);
+        Assert.Equal(0, pipeline.Statistics.DeadLettered);
+        var record = Assert.Single(logs.With(2052));
+        Assert.Contains($"{topic}[0]@60", record, StringComparison.Ordinal);
+        Assert.Contains(nameof(ErrorCode.TopicAuthorizationFailed), record, StringComparison.Ordinal);
+        Assert.Equal(101, KafkaProbe.CommittedOffsets(kafka.BootstrapServers, _group!, topic, 1).Values.Sum());
+    }
+
     private string? _group;
 
-    private IngestPipeline CreatePipeline(string topic, string dlq, RecordingMonitor monitor)
+    private IngestPipeline CreatePipeline(string topic, string dlq, RecordingMonitor monitor, CapturingLogs? logs = null)
     {
         _group = $"group-{Guid.NewGuid():N}";
         var consumer = new KafkaConsumerOptions { BootstrapServers = kafka.BootstrapServers, GroupId = _group };
@@ -99,7 +134,7 @@ public sealed class PoisonMessageTests(KafkaEnvironment kafka)
             RetryDelay = TimeSpan.FromMilliseconds(50),
             MaxRetryDelay = TimeSpan.FromMilliseconds(200),
         };
-        return new IngestPipeline(consumer, options, monitor, [], NullLoggerFactory.Instance, TimeProvider.System);
+        return new IngestPipeline(consumer, options, monitor, [], logs ?? (Microsoft.Extensions.Logging.ILoggerFactory)NullLoggerFactory.Instance, TimeProvider.System);
     }
 
     private async Task ProduceAsync(string topic, IEnumerable<(Partition Partition, byte[] Value)> messages)
