@@ -86,6 +86,10 @@ internal sealed partial class ConsumerLagReader : IAsyncDisposable
                 // The cluster did not answer; the previous reading stands until the next one succeeds.
                 LogReadFailed(ex.Error.Code.ToString(), ex.Error.Reason);
             }
+            catch (InvalidOperationException ex)
+            {
+                LogReadFailed(ex.GetType().Name, ex.Message);
+            }
         }
         while (await WaitAsync(timer, cancellationToken).ConfigureAwait(false));
     }
