@@ -41,7 +41,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private long _acknowledged;
     private long _nextLagReading;
     private readonly ConsumerLagReader _lagReader;
-    private bool _reapplyPause;
+    private bool _assignmentChanged;
     private long _skipped;
     private ErrorCode _lastConsumeError = ErrorCode.NoError;
 
@@ -366,20 +366,30 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Partitions assigned while the others are paused start unpaused; pause them too once they are in the
-    /// assignment, so that one resume later covers every partition and none is left paused for good.
+    /// After an assignment, pause all of it when the stream is stalled and resume all of it otherwise, so no
+    /// partition is left paused for good whatever pause state librdkafka kept for it.
     /// </summary>
     private void KeepAssignmentPaused()
     {
-        if (!_reapplyPause)
+        if (!_assignmentChanged)
         {
             return;
         }
 
-        _reapplyPause = false;
+        _assignmentChanged = false;
+        var assignment = _consumer.Assignment;
+        if (assignment.Count == 0)
+        {
+            return;
+        }
+
         if (_paused)
         {
-            _consumer.Pause(_consumer.Assignment);
+            _consumer.Pause(assignment);
+        }
+        else
+        {
+            _consumer.Resume(assignment);
         }
     }
 
@@ -423,13 +433,10 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private void OnAssigned(List<TopicPartition> partitions)
     {
         LogAssigned(partitions.Count, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
-        if (_paused)
-        {
-            // A new assignment starts unpaused, and with cooperative rebalancing the partitions kept stay
-            // paused: pause the new ones too once assigned, so the whole assignment is in one state and the
-            // next resume covers it all.
-            _reapplyPause = true;
-        }
+        // A new assignment starts unpaused, partitions kept by a cooperative rebalance stay paused, and one
+        // paused, revoked and assigned again may come back paused: once the assignment is in place, the
+        // consumer thread puts all of it in one state, so the next resume covers every partition.
+        _assignmentChanged = true;
     }
 
     private void OnRevoked(List<TopicPartition> partitions)
