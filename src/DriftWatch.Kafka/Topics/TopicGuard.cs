@@ -24,6 +24,7 @@ public sealed partial class TopicGuard : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly TimeSpan _pollInterval;
+    private ErrorCode _lastMetadataError = ErrorCode.NoError;
 
     /// <summary>Creates a guard with its own admin client.</summary>
     public TopicGuard(string bootstrapServers, IDictionary<string, string> extra, ILogger logger, TimeProvider time, TimeSpan? pollInterval = null)
@@ -105,8 +106,14 @@ public sealed partial class TopicGuard : IDisposable
             }
             catch (KafkaException ex)
             {
-                // Cluster not reachable yet: the client keeps trying; so do we, without crashing.
-                LogMetadataFailed(ex.Error.Code.ToString(), ex.Error.Reason);
+                // Cluster not reachable yet: the client keeps trying; so do we, without crashing, and say so
+                // once per kind of failure.
+                if (ex.Error.Code != _lastMetadataError)
+                {
+                    _lastMetadataError = ex.Error.Code;
+                    LogMetadataFailed(ex.Error.Code.ToString(), ex.Error.Reason);
+                }
+
                 await Task.Delay(_pollInterval, _time, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -157,7 +164,7 @@ public sealed partial class TopicGuard : IDisposable
     [LoggerMessage(EventId = 1074, Level = LogLevel.Warning, Message = "Could not create topic(s) {Topics}: {Error}")]
     private partial void LogCreateFailed(string topics, string error);
 
-    [LoggerMessage(EventId = 1075, Level = LogLevel.Debug, Message = "Topic metadata not available yet ({Code}: {Reason}); retrying")]
+    [LoggerMessage(EventId = 1075, Level = LogLevel.Warning, Message = "Cannot read topic metadata ({Code}: {Reason}); retrying until the cluster answers")]
     private partial void LogMetadataFailed(string code, string reason);
 
     [LoggerMessage(EventId = 1076, Level = LogLevel.Debug, Message = "librdkafka (topics) {Facility}: {Message}")]
