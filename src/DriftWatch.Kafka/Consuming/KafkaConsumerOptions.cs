@@ -30,6 +30,13 @@ public sealed class KafkaConsumerOptions
     /// <summary>Where a group with no committed offset starts. Default earliest, so nothing is skipped.</summary>
     public bool StartFromEarliest { get; set; } = true;
 
+    /// <summary>
+    /// Create missing topics (the input topics, the dead-letter and alerts topics) with the admin API, with
+    /// the broker's default partitions and replication. When false, or when creation fails, the service
+    /// waits for the input topics with one log line naming them. Default false.
+    /// </summary>
+    public bool CreateTopics { get; set; }
+
     /// <summary>Further librdkafka settings (e.g. security.protocol, sasl.*), passed through unchanged.</summary>
     public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 

@@ -37,7 +37,6 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private volatile bool _closeRequested;
     private bool _paused;
     private long _fullSince = -1;
-    private long _lag;
     private long _consumed;
     private long _acknowledged;
     private long _nextLagReading;
@@ -45,6 +44,10 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
     private bool _deliveredSinceCheckpoint;
     private bool _finalMarkersQueued;
     private IPartitionListener? _listener;
+    private readonly ConsumerLagReader _lagReader;
+    private bool _assignmentChanged;
+    private long _skipped;
+    private ErrorCode _lastConsumeError = ErrorCode.NoError;
 
     /// <summary>Creates the consumer; call <see cref="Start"/> to join the group.</summary>
     public KafkaEventConsumer(KafkaConsumerOptions options, ILogger<KafkaEventConsumer> logger)
@@ -84,13 +87,24 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             .SetErrorHandler((_, error) => OnError(error))
             .SetLogHandler((_, message) => LogClient(message.Level, message.Facility, message.Message))
             .Build();
+        _lagReader = new ConsumerLagReader(options, TimeSpan.FromSeconds(1), logger);
     }
 
     /// <summary>Messages in partition order; completes when fetching stops.</summary>
     public ChannelReader<ConsumedMessage> Reader => _channel.Reader;
 
-    /// <summary>Messages behind the partitions' high watermarks, summed over this member's partitions.</summary>
-    public long Lag => Interlocked.Read(ref _lag);
+    /// <summary>
+    /// Messages not yet processed on this member's partitions: log end offsets minus the next offset to
+    /// process, from watermark and committed-offset queries at most about a second old (paused partitions
+    /// included).
+    /// </summary>
+    public long Lag => _lagReader.Lag;
+
+    /// <summary>
+    /// Messages that expired from their topic before this consumer read them (it was reset to the earliest
+    /// offset still there); each skip is logged as a warning with its count.
+    /// </summary>
+    public long Skipped => Interlocked.Read(ref _skipped);
 
     /// <summary>Messages handed to the stream so far.</summary>
     public long Consumed => Interlocked.Read(ref _consumed);
@@ -145,6 +159,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         }
 
         _consumer.Subscribe(_options.Topics);
+        _lagReader.Start();
         _thread = new Thread(Run) { IsBackground = true, Name = "driftwatch-kafka-consumer" };
         _thread.Start();
     }
@@ -190,11 +205,13 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         if (_thread is null)
         {
             _consumer.Dispose();
+            await _lagReader.DisposeAsync().ConfigureAwait(false);
             _closed.TrySetResult();
             return;
         }
 
         await _closed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _lagReader.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -240,7 +257,8 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
                 }
 
                 ReadLag();
-                var result = _consumer.Consume(_paused ? TimeSpan.FromMilliseconds(20) : PollTimeout);
+                var result = ConsumeOrReport(_paused ? TimeSpan.FromMilliseconds(20) : PollTimeout);
+                KeepAssignmentPaused();
                 if (result?.Message is not null)
                 {
                     _pending.Enqueue(ToMessage(result));
@@ -278,7 +296,9 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             _pending.Dequeue();
             if (!message.IsControl)
             {
-                _delivered[new TopicPartition(message.Topic, message.Partition)] = message.Offset;
+                var partition = new TopicPartition(message.Topic, message.Partition);
+                CountExpired(partition, message.Offset);
+                _delivered[partition] = message.Offset;
                 _deliveredSinceCheckpoint = true;
                 Interlocked.Increment(ref _consumed);
             }
@@ -405,38 +425,115 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             return;
         }
 
-        _nextLagReading = now + 1000;
-        long lag = 0;
-        foreach (var partition in _consumer.Assignment)
+        // Only hand over what this thread knows; the watermark and commit queries run on the lag reader's
+        // own client, so a slow cluster never holds this thread (and paused partitions are read too).
+        _nextLagReading = now + 500;
+        _lagReader.Publish(_consumer.Assignment, new Dictionary<TopicPartition, long>(_stored));
+    }
+
+    /// <summary>
+    /// Consumer errors that are not fatal (a subscribed topic missing or deleted, not authorized yet) are
+    /// reported once per kind and consumption goes on: the client recovers when the cause is fixed, while
+    /// ending the thread would stop the service.
+    /// </summary>
+    private ConsumeResult<byte[]?, byte[]>? ConsumeOrReport(TimeSpan timeout)
+    {
+        try
         {
-            var watermarks = _consumer.GetWatermarkOffsets(partition);
-            if (watermarks.High == Offset.Unset)
+            var result = _consumer.Consume(timeout);
+            if (result?.Message is not null)
             {
-                continue;
+                _lastConsumeError = ErrorCode.NoError;
             }
 
-            var position = _delivered.TryGetValue(partition, out var delivered) ? delivered + 1 : (long?)null;
-            if (position is null)
+            return result;
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            if (ex.Error.Code != _lastConsumeError)
             {
-                var p = _consumer.Position(partition);
-                position = p == Offset.Unset ? watermarks.Low.Value : p.Value;
+                _lastConsumeError = ex.Error.Code;
+                LogConsumeError(ex.Error.Code.ToString(), ex.Error.Reason);
             }
 
-            lag += Math.Max(0, watermarks.High.Value - position.Value);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// After an assignment, pause all of it when the stream is stalled and resume all of it otherwise, so no
+    /// partition is left paused for good whatever pause state librdkafka kept for it.
+    /// </summary>
+    private void KeepAssignmentPaused()
+    {
+        if (!_assignmentChanged)
+        {
+            return;
         }
 
-        Interlocked.Exchange(ref _lag, lag);
+        _assignmentChanged = false;
+        var assignment = _consumer.Assignment;
+        if (assignment.Count == 0)
+        {
+            return;
+        }
+
+        if (_paused)
+        {
+            _consumer.Pause(assignment);
+        }
+        else
+        {
+            _consumer.Resume(assignment);
+        }
+    }
+
+    /// <summary>
+    /// A jump past offsets this consumer never saw, to where the topic now starts, means they expired before
+    /// they were read (the mock cluster keeps about 5 MB per partition; real topics have retention) and
+    /// librdkafka reset to the earliest offset. Other gaps (transaction markers, compaction) are not losses.
+    /// </summary>
+    private void CountExpired(TopicPartition partition, long offset)
+    {
+        long expected;
+        if (_delivered.TryGetValue(partition, out var last))
+        {
+            expected = last + 1;
+        }
+        else if (_lagReader.Committed.TryGetValue(partition, out var committed))
+        {
+            expected = committed;
+        }
+        else
+        {
+            return;
+        }
+
+        if (offset <= expected)
+        {
+            return;
+        }
+
+        var low = _consumer.GetWatermarkOffsets(partition).Low;
+        if (low == Offset.Unset || expected >= low.Value)
+        {
+            return;
+        }
+
+        var count = offset - expected;
+        var total = Interlocked.Add(ref _skipped, count);
+        LogExpired(count, partition.Topic, partition.Partition.Value, expected, offset - 1, total);
     }
 
     private void OnAssigned(List<TopicPartition> partitions)
     {
         LogAssigned(partitions.Count, string.Join(", ", partitions.Select(p => $"{p.Topic}[{p.Partition.Value}]")));
         _listener?.OnAssigned(partitions.Select(p => (p.Topic, p.Partition.Value)).ToList());
-        if (_paused)
-        {
-            // A new assignment starts unpaused; keep the whole assignment in one state.
-            _paused = false;
-        }
+
+        // A new assignment starts unpaused, partitions kept by a cooperative rebalance stay paused, and one
+        // paused, revoked and assigned again may come back paused: once the assignment is in place, the
+        // consumer thread puts all of it in one state, so the next resume covers every partition.
+        _assignmentChanged = true;
     }
 
     private void OnRevoked(List<TopicPartition> partitions)
@@ -572,6 +669,12 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Consumer left group {GroupId}: {Consumed} consumed, {Acknowledged} acknowledged and committed")]
     private partial void LogClosed(string groupId, long consumed, long acknowledged);
+
+    [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Skipped {Count} message(s) of {Topic}[{Partition}] (offsets {From}..{To}): they expired from the topic before they were read, so the consumer restarted at the earliest offset still there; {Total} skipped so far")]
+    private partial void LogExpired(long count, string topic, int partition, long from, long to, long total);
+
+    [LoggerMessage(EventId = 1054, Level = LogLevel.Warning, Message = "Kafka consumer error {Code}: {Reason} (consumption goes on; logged again only when the error changes)")]
+    private partial void LogConsumeError(string code, string reason);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "librdkafka {Facility}: {Message}")]
     private partial void LogLibrdkafka(string facility, string message);

@@ -99,6 +99,29 @@ public sealed unsafe class EmbeddedKafkaCluster : IDisposable
         }
     }
 
+    /// <summary>
+    /// Makes the next requests of one kind fail, one error per request in order, to inject a broker's
+    /// refusal (for example <c>MsgSizeTooLarge</c> on Produce, API key 0).
+    /// </summary>
+    public void PushRequestErrors(short apiKey, params Confluent.Kafka.ErrorCode[] errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (errors.Length == 0)
+        {
+            return;
+        }
+
+        var codes = errors.Select(e => (int)e).ToArray();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            fixed (int* first = codes)
+            {
+                LibrdkafkaNative.Api.MockPushRequestErrors(_cluster, apiKey, (nuint)codes.Length, first);
+            }
+        }
+    }
+
     /// <summary>Stops the brokers. Clients still connected see their connections drop.</summary>
     public void Dispose()
     {

@@ -94,6 +94,7 @@ internal static unsafe class LibrdkafkaNative
             MockBrokerSetDown = (delegate* unmanaged<IntPtr, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_broker_set_down");
             MockBrokerSetUp = (delegate* unmanaged<IntPtr, int, int>)NativeLibrary.GetExport(lib, "rd_kafka_mock_broker_set_up");
             ErrorToString = (delegate* unmanaged<int, IntPtr>)NativeLibrary.GetExport(lib, "rd_kafka_err2str");
+            MockPushRequestErrors = (delegate* unmanaged<IntPtr, short, nuint, int*, void>)NativeLibrary.GetExport(lib, "rd_kafka_mock_push_request_errors_array");
         }
 
         internal delegate* unmanaged<IntPtr> ConfNew { get; }
@@ -108,6 +109,7 @@ internal static unsafe class LibrdkafkaNative
         internal delegate* unmanaged<IntPtr, int, int> MockBrokerSetDown { get; }
         internal delegate* unmanaged<IntPtr, int, int> MockBrokerSetUp { get; }
         internal delegate* unmanaged<int, IntPtr> ErrorToString { get; }
+        internal delegate* unmanaged<IntPtr, short, nuint, int*, void> MockPushRequestErrors { get; }
 
         internal string DescribeError(int code) => Marshal.PtrToStringUTF8(ErrorToString(code)) ?? $"error {code}";
     }

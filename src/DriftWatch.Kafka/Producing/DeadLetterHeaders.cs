@@ -8,4 +8,10 @@ public static class DeadLetterHeaders
     public const string SourcePartition = "driftwatch-source-partition";
     public const string SourceOffset = "driftwatch-source-offset";
     public const string FailedAt = "driftwatch-failed-at";
+
+    /// <summary>Present (value <c>true</c>) when the payload is only the head of the original message.</summary>
+    public const string Truncated = "driftwatch-truncated";
+
+    /// <summary>Size in bytes of the original payload; present on truncated dead letters.</summary>
+    public const string OriginalSize = "driftwatch-original-size";
 }

@@ -7,7 +7,8 @@ namespace DriftWatch.Service.Pipeline;
 
 /// <summary>
 /// Sends invalid messages to the dead-letter topic and passes every message on, so the invalid ones are
-/// committed only after the broker acknowledged their dead letter.
+/// committed only after the broker acknowledged their dead letter (or refused it for good: then the
+/// message is skipped with a record, so no message can stop the stream).
 /// </summary>
 internal static class DeadLetterStage
 {
@@ -27,9 +28,26 @@ internal static class DeadLetterStage
                 }
 
                 var reason = parsed.Result.Error ?? "invalid event";
-                await publisher.PublishAsync(parsed.Message, reason, cancellationToken).ConfigureAwait(false);
-                statistics.CountDeadLetter();
-                PipelineLog.DeadLettered(logger, parsed.Message.Topic, parsed.Message.Partition, parsed.Message.Offset, reason);
+                var message = parsed.Message;
+                var result = await publisher.PublishAsync(message, reason, cancellationToken).ConfigureAwait(false);
+                switch (result.Outcome)
+                {
+                    case DeadLetterOutcome.Skipped:
+                        // Refused for good: stopping here would stop on it again at every restart. The
+                        // record is this log line and the counter; the message stays at its source offset.
+                        statistics.CountDeadLetterSkipped();
+                        PipelineLog.DeadLetterSkipped(logger, message.Topic, message.Partition, message.Offset, message.Value.Length, reason, result.Error ?? "unknown");
+                        break;
+                    case DeadLetterOutcome.PublishedTruncated:
+                        statistics.CountDeadLetter();
+                        PipelineLog.DeadLetteredTruncated(logger, message.Topic, message.Partition, message.Offset, message.Value.Length, reason);
+                        break;
+                    default:
+                        statistics.CountDeadLetter();
+                        PipelineLog.DeadLettered(logger, message.Topic, message.Partition, message.Offset, reason);
+                        break;
+                }
+
                 return parsed;
             })
             .Named("dead-letter");

@@ -7,6 +7,7 @@ using DriftWatch.Core.Results;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.Producing;
 using DriftWatch.Kafka.State;
+using DriftWatch.Kafka.Topics;
 using DriftWatch.Service.State;
 using Microsoft.Extensions.Logging;
 
@@ -120,10 +121,20 @@ public sealed class IngestPipeline
         using var abort = new CancellationTokenSource();
         var consumer = new KafkaEventConsumer(_kafka, _loggers.CreateLogger<KafkaEventConsumer>());
         _consumer = consumer;
+        // The dead-letter producer may send anything the consumer can receive; larger payloads than
+        // DeadLetterMaxBytes go truncated, so one huge message cannot stop the stream.
         using var deadLetters = new DeadLetterPublisher(
-            KafkaProducerFactory.Create(_kafka.BootstrapServers, "driftwatch-dead-letters", _kafka.Extra),
+            KafkaProducerFactory.Create(
+                _kafka.BootstrapServers,
+                "driftwatch-dead-letters",
+                _kafka.Extra,
+                DeadLetterPublisher.ProducerMessageMaxBytes(_kafka.Extra, _options.DeadLetterMaxBytes)),
             _options.DeadLetterTopic,
-            _time);
+            _time,
+            _options.DeadLetterMaxBytes,
+            _options.RetryDelay,
+            _options.MaxRetryDelay,
+            _loggers.CreateLogger<DeadLetterPublisher>());
         EventRecorder? recorder = _options.RecordPath is { Length: > 0 } path ? new EventRecorder(path) : null;
         using var store = _state.Enabled && _detector is not null
             ? new KafkaStateStore(_kafka.BootstrapServers, _state, _kafka.Extra, _loggers.CreateLogger<KafkaStateStore>())
@@ -139,6 +150,11 @@ public sealed class IngestPipeline
         try
         {
             var sinkStage = new SinkStage(_sinks, recorder, _options, Statistics, () => consumer.Lag, _time, _logger, _durable is null ? null : store);
+            if (!await TopicsReadyAsync(stoppingToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
             consumer.Start();
             PipelineLog.Started(_logger, string.Join(",", _kafka.Topics), _kafka.GroupId, _options.DeadLetterTopic);
 
@@ -202,6 +218,14 @@ public sealed class IngestPipeline
             PipelineLog.Stopped(_logger, Statistics.Events, Statistics.StateEvents, Statistics.DeadLettered, Statistics.Alerts.Count);
             await system.Terminate().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Waits (or creates them, when allowed) until the input topics exist; false when stopped first.</summary>
+    private async Task<bool> TopicsReadyAsync(CancellationToken stoppingToken)
+    {
+        using var topics = new TopicGuard(_kafka.BootstrapServers, _kafka.Extra, _loggers.CreateLogger<TopicGuard>(), _time);
+        string[] outputs = [_options.DeadLetterTopic, _options.AlertsTopic];
+        return await topics.EnsureAsync([.. _kafka.Topics], outputs, _kafka.CreateTopics, stoppingToken).ConfigureAwait(false);
     }
 
     private static readonly Config ActorConfig = ConfigurationFactory.ParseString("""

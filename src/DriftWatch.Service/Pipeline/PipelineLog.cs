@@ -30,4 +30,10 @@ internal static partial class PipelineLog
 
     [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Drift alert {Agent} {Feature}: {Summary}")]
     internal static partial void Alert(ILogger logger, string agent, string feature, string summary);
+
+    [LoggerMessage(EventId = 2051, Level = LogLevel.Warning, Message = "Dead-lettered {Topic}[{Partition}]@{Offset} truncated ({Size} bytes): {Reason}")]
+    internal static partial void DeadLetteredTruncated(ILogger logger, string topic, int partition, long offset, int size, string reason);
+
+    [LoggerMessage(EventId = 2052, Level = LogLevel.Error, Message = "Skipped {Topic}[{Partition}]@{Offset} ({Size} bytes, invalid: {Reason}): the dead-letter topic refused it ({Error}); the stream goes on")]
+    internal static partial void DeadLetterSkipped(ILogger logger, string topic, int partition, long offset, int size, string reason, string error);
 }

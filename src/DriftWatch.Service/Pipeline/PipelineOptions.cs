@@ -6,6 +6,12 @@ public sealed class PipelineOptions
     /// <summary>Topic receiving messages that are not valid events. Default <c>agent-decisions.dlq</c>.</summary>
     public string DeadLetterTopic { get; set; } = "agent-decisions.dlq";
 
+    /// <summary>
+    /// Invalid messages larger than this are dead-lettered truncated to it, with headers giving their original
+    /// size. Default 1 MiB, the event size limit. At least 65536; at most the consumer's <c>fetch.max.bytes</c>.
+    /// </summary>
+    public int DeadLetterMaxBytes { get; set; } = 1 << 20;
+
     /// <summary>Topic receiving drift alerts; empty disables it. Default <c>driftwatch-alerts</c>.</summary>
     public string AlertsTopic { get; set; } = "driftwatch-alerts";
 
@@ -42,6 +48,11 @@ public sealed class PipelineOptions
         if (string.IsNullOrWhiteSpace(DeadLetterTopic))
         {
             throw new ArgumentException("Pipeline:DeadLetterTopic must not be empty: invalid messages need somewhere to go.");
+        }
+
+        if (DeadLetterMaxBytes is < 65_536 or > 1_000_000_000)
+        {
+            throw new ArgumentException($"Pipeline:DeadLetterMaxBytes must be between 65536 and 1000000000, got {DeadLetterMaxBytes}.");
         }
 
         if (BatchSize is < 1 or > 100_000)

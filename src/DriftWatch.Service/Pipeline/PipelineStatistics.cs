@@ -13,6 +13,7 @@ public sealed class PipelineStatistics
     private long _events;
     private long _stateEvents;
     private long _deadLettered;
+    private long _deadLettersSkipped;
     private long _committed;
     private long _detectorFailures;
     private long _sinkRetries;
@@ -27,6 +28,12 @@ public sealed class PipelineStatistics
 
     /// <summary>Messages sent to the dead-letter topic.</summary>
     public long DeadLettered => Interlocked.Read(ref _deadLettered);
+
+    /// <summary>
+    /// Invalid messages the dead-letter topic refused for good; each was logged with its topic, partition
+    /// and offset and skipped (committed) so the stream goes on.
+    /// </summary>
+    public long DeadLettersSkipped => Interlocked.Read(ref _deadLettersSkipped);
 
     /// <summary>Messages whose results were written and whose offsets were handed over for commit.</summary>
     public long Committed => Interlocked.Read(ref _committed);
@@ -58,6 +65,8 @@ public sealed class PipelineStatistics
     internal void CountState() => Interlocked.Increment(ref _stateEvents);
 
     internal void CountDeadLetter() => Interlocked.Increment(ref _deadLettered);
+
+    internal void CountDeadLetterSkipped() => Interlocked.Increment(ref _deadLettersSkipped);
 
     internal void CountCommitted(int count) => Interlocked.Add(ref _committed, count);
 
