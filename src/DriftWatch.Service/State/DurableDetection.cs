@@ -59,6 +59,9 @@ internal sealed partial class DurableDetection
     /// <summary>Agents checkpointed and dropped from memory.</summary>
     public long Evicted => Interlocked.Read(ref _evicted);
 
+    /// <summary>The statistical monitor whose state is checkpointed.</summary>
+    internal DriftMonitor Detector => _detector;
+
     /// <summary>Agents in memory.</summary>
     public int AgentsInMemory => _agents.Count;
 
