@@ -73,6 +73,9 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             AutoCommitIntervalMs = (int)options.CommitInterval.TotalMilliseconds,
             AutoOffsetReset = options.StartFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
             EnablePartitionEof = false,
+            // Incremental rebalances: a member joining or leaving moves only the partitions that change owner,
+            // so the others keep their agents' state in memory and keep consuming meanwhile.
+            PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             ClientId = $"driftwatch-{Environment.MachineName}-{Environment.ProcessId}",
         };
         foreach (var (key, value) in options.Extra)
