@@ -25,6 +25,34 @@ internal static class BoundedReader
         }
     }
 
+    /// <summary>
+    /// Reads and discards the rest of a refused body when it is at most <paramref name="limit"/> bytes, so the
+    /// refusal reaches the sender; a larger one is left unread and Kestrel closes the connection.
+    /// </summary>
+    public static async Task DrainAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return;
+        }
+
+        try
+        {
+            var chunk = new byte[64 * 1024];
+            while (await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past Kestrel's limit: the connection is closed after the answer.
+        }
+        catch (IOException)
+        {
+            // The sender stopped sending.
+        }
+    }
+
     /// <summary>The inflated bytes; null with no error when larger than the limit; null with an error when not gzip.</summary>
     public static async Task<(byte[]? Bytes, string? Error)> GunzipAsync(byte[] gzip, long limit, CancellationToken cancellationToken)
     {

@@ -24,6 +24,8 @@ public sealed partial class OtlpHttpReceiver
     /// <summary>The OTLP/HTTP path for traces.</summary>
     public const string Path = "/v1/traces";
 
+    private const int DrainFactor = 4;
+
     private static readonly JsonFormatter ResponseJson = new(JsonFormatter.Settings.Default.WithFormatEnumsAsIntegers(true));
 
     private readonly OtlpIngestOptions _options;
@@ -94,15 +96,18 @@ public sealed partial class OtlpHttpReceiver
             return;
         }
 
-        // Kestrel's server-wide limit is sized for webhooks; OTLP batches are larger and have their own.
+        // Kestrel's server-wide limit is sized for webhooks; OTLP batches are larger and have their own. Kestrel
+        // may read up to DrainFactor times the limit, so that a body somewhat over it is read to its end and the
+        // sender gets a clean 413 (which OTLP exporters do not retry) rather than a reset connection (which they do).
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
         {
-            sizeFeature.MaxRequestBodySize = _options.MaxBodyBytes;
+            sizeFeature.MaxRequestBodySize = _options.MaxBodyBytes * DrainFactor;
         }
 
         var body = await BoundedReader.ReadAsync(request, _options.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
         if (body is null)
         {
+            await BoundedReader.DrainAsync(request, _options.MaxBodyBytes * DrainFactor, cancellationToken).ConfigureAwait(false);
             await FailAsync(context, encoding.Value, StatusCodes.Status413PayloadTooLarge,
                 $"body exceeds {_options.MaxBodyBytes} bytes; send smaller batches").ConfigureAwait(false);
             return;
