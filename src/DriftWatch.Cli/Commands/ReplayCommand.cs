@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using DriftWatch.Cli.Hosting;
 using DriftWatch.Core.Replay;
+using DriftWatch.Otlp.Replay;
 
 namespace DriftWatch.Cli.Commands;
 
@@ -16,9 +17,11 @@ internal static class ReplayCommand
         var input = new Option<string>("--input", "-i") { Description = "Events to replay, one JSON event per line.", HelpName = "EVENTS.jsonl", Required = true };
         var alertsOut = new Option<string>("--alerts-out", "-o") { Description = "Where to write alerts, one JSON line each ('-' for stdout).", HelpName = "ALERTS.jsonl", Required = true };
         var config = CommonOptions.Config();
+        var format = new Option<string>("--format") { Description = "Input format: 'jsonl' (decision and state events) or 'otlp-json' (OpenTelemetry Collector file-exporter lines).", HelpName = "FORMAT", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "otlp-json");
         var command = new Command("replay", "Run the drift detectors over a recorded JSONL file, for audits, backtests and evaluation.")
         {
-            input, alertsOut, config,
+            input, alertsOut, config, format,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -37,17 +40,28 @@ internal static class ReplayCommand
                 : new StreamWriter(outPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
             writer.NewLine = "\n";
             var length = Math.Max(1, new FileInfo(inputPath).Length);
+            using var otlp = parse.GetValue(format) == "otlp-json"
+                ? new OtlpJsonLineReader(reader, (line, reason) => Console.Error.WriteLine($"line {line}: {reason}"))
+                : null;
+            TextReader source = otlp ?? (TextReader)reader;
             ReplaySummary? summary = null;
             await Progress.RunAsync(
                 $"replaying {inputPath}",
                 () => (reader.BaseStream.Position, length),
                 quiet: outPath == "-",
                 async ct => summary = await runner.RunAsync(
-                    reader,
+                    source,
                     writer,
                     bad => Console.Error.WriteLine($"line {bad.LineNumber}: {bad.Reason}"),
                     cancellationToken: ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
+            if (otlp is not null)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"read {otlp.Lines:N0} OTLP JSON lines: {otlp.DecisionSpans:N0} decision spans, {otlp.RejectedSpans:N0} rejected, " +
+                    $"{otlp.IgnoredSpans:N0} other spans ignored, {otlp.BadLines:N0} bad lines skipped").ConfigureAwait(false);
+            }
+
             await Console.Error.WriteLineAsync(
                 $"replayed {summary!.Lines:N0} lines: {summary.DecisionEvents:N0} decisions, {summary.StateEvents:N0} state changes, " +
                 $"{summary.BadLines:N0} bad lines skipped, {summary.Alerts:N0} alerts written to {outPath}").ConfigureAwait(false);
