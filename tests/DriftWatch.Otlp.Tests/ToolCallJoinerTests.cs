@@ -105,4 +105,30 @@ public sealed class ToolCallJoinerTests
 
         Assert.Equal(1, joiner.DroppedToolSpans);
     }
+
+    [Fact]
+    public void TakeDue_ToolSpanUnderAnOrchestrationSpan_IsJoinedToTheDecisionAncestor()
+    {
+        var joiner = new ToolCallJoiner(TimeSpan.Zero, 100);
+        var orchestrate = Span("00000000000000c1", "orchestrate_tools", 0.05, 300, parentHex: "00000000000000a1");
+        var tool = Tool("00000000000000e1", "00000000000000c1", "lookup_order");
+        joiner.Add(SpanDecisionMapper.Map(Request(tool, orchestrate, Decision("00000000000000a1", "billing"))), T0);
+
+        DecisionEvent e = Assert.Single(joiner.TakeDue(T0)).Event!;
+
+        Assert.Equal("lookup_order", Assert.Single(e.ToolCalls).Name);
+    }
+
+    [Fact]
+    public void TakeDue_ToolAndOrchestrationSpanBeforeTheirDecision_AreJoinedWhenItArrives()
+    {
+        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), 100);
+        var orchestrate = Span("00000000000000c1", "orchestrate_tools", 0.05, 300, parentHex: "00000000000000a1");
+        joiner.Add(SpanDecisionMapper.Map(Request(Tool("00000000000000e1", "00000000000000c1", "refund"), orchestrate)), T0);
+        joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "billing"))), T0.AddSeconds(1));
+
+        DecisionEvent e = Assert.Single(joiner.TakeDue(T0.AddSeconds(5))).Event!;
+
+        Assert.Equal("refund", Assert.Single(e.ToolCalls).Name);
+    }
 }

@@ -35,7 +35,70 @@ internal static class SpanDecisionMapper
         }
 
         LinkParentAgents(result);
+        if (result.ToolSpans.Count > 0)
+        {
+            LiftToolSpansToDecisions(request, result);
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// Instrumentations put spans between a decision and its tool calls (Microsoft.Extensions.AI's function
+    /// invocation wraps them in an orchestration span, a chat span may sit in between): a tool span belongs to
+    /// its nearest decision ancestor. Within one request the ancestry is walked up to that decision, or else to
+    /// the topmost ancestor the request holds, which is the key a decision arriving later is looked up by.
+    /// </summary>
+    private static void LiftToolSpansToDecisions(ExportTraceServiceRequest request, MappedSpans result)
+    {
+        var decisions = new HashSet<(string, string)>(result.Decisions.Count);
+        foreach (DecisionSpan d in result.Decisions)
+        {
+            decisions.Add((d.TraceId, d.SpanId));
+        }
+
+        Dictionary<(string, string), string>? parents = null;
+        for (int i = 0; i < result.ToolSpans.Count; i++)
+        {
+            ToolSpan tool = result.ToolSpans[i];
+            var key = (tool.TraceId, tool.ParentSpanId);
+            if (decisions.Contains(key))
+            {
+                continue;
+            }
+
+            parents ??= ParentsOf(request);
+            // Bounded: a malicious request could describe a cycle.
+            for (int hops = 0; hops < 64 && !decisions.Contains(key) && parents.TryGetValue(key, out string? up); hops++)
+            {
+                key = (key.TraceId, up);
+            }
+
+            if (key.ParentSpanId != tool.ParentSpanId)
+            {
+                result.ToolSpans[i] = tool with { ParentSpanId = key.ParentSpanId };
+            }
+        }
+    }
+
+    private static Dictionary<(string, string), string> ParentsOf(ExportTraceServiceRequest request)
+    {
+        var parents = new Dictionary<(string, string), string>();
+        foreach (ResourceSpans resourceSpans in request.ResourceSpans)
+        {
+            foreach (ScopeSpans scopeSpans in resourceSpans.ScopeSpans)
+            {
+                foreach (Span span in scopeSpans.Spans)
+                {
+                    if (span.ParentSpanId.Length == 8 && span.SpanId.Length == 8 && span.TraceId.Length == 16)
+                    {
+                        parents.TryAdd((Hex(span.TraceId), Hex(span.SpanId)), Hex(span.ParentSpanId));
+                    }
+                }
+            }
+        }
+
+        return parents;
     }
 
     private static void MapSpan(Span span, in ResourceInfo resource, MappedSpans result)
