@@ -28,7 +28,7 @@ public sealed class DecisionSpanEncoderTests
             StateVersion = "mem-000123",
         };
 
-        var joiner = new ToolCallJoiner(TimeSpan.Zero, 10);
+        var joiner = new ToolCallJoiner(TimeSpan.Zero, TimeSpan.FromSeconds(30), 10);
         MappedSpans mapped = SpanDecisionMapper.Map(DecisionSpanEncoder.ToRequest([e]));
         joiner.Add(mapped, DateTimeOffset.MinValue);
         DecisionEvent back = Assert.Single(joiner.TakeAll()).Event!;

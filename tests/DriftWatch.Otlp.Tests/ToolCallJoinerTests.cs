@@ -11,7 +11,7 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void TakeDue_ToolSpanInSameRequest_IsJoinedWithoutWait()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.Zero, 100);
+        var joiner = new ToolCallJoiner(TimeSpan.Zero, TimeSpan.FromSeconds(30), 100);
         joiner.Add(SpanDecisionMapper.Map(Request(Tool("00000000000000e1", "00000000000000a1", "lookup_order"), Decision("00000000000000a1", "billing"))), T0);
 
         DecisionEvent e = Assert.Single(joiner.TakeDue(T0)).Event!;
@@ -22,7 +22,7 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void TakeDue_ToolSpanInEarlierRequest_IsJoined()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), 100);
+        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), 100);
         joiner.Add(SpanDecisionMapper.Map(Request(Tool("00000000000000e1", "00000000000000a1", "refund", error: true))), T0);
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "billing"))), T0.AddSeconds(1));
 
@@ -32,9 +32,22 @@ public sealed class ToolCallJoinerTests
     }
 
     [Fact]
+    public void TakeDue_NoDecisionWaitAndToolSpanInEarlierRequest_IsJoinedAtOnce()
+    {
+        var joiner = new ToolCallJoiner(TimeSpan.Zero, TimeSpan.FromSeconds(30), 100);
+        joiner.Add(SpanDecisionMapper.Map(Request(Tool("00000000000000e1", "00000000000000a1", "refund"))), T0);
+        Assert.Empty(joiner.TakeDue(T0));
+        joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "billing"))), T0.AddSeconds(5));
+
+        DecisionEvent e = Assert.Single(joiner.TakeDue(T0.AddSeconds(5))).Event!;
+
+        Assert.Equal("refund", Assert.Single(e.ToolCalls).Name);
+    }
+
+    [Fact]
     public void TakeDue_ToolSpanInLaterRequestWithinWait_IsJoined()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), 100);
+        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), 100);
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "billing"))), T0);
         Assert.Empty(joiner.TakeDue(T0.AddSeconds(1)));
         joiner.Add(SpanDecisionMapper.Map(Request(Tool("00000000000000e1", "00000000000000a1", "lookup_order"))), T0.AddSeconds(1.5));
@@ -47,12 +60,14 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void TakeDue_ToolSpanAfterWait_IsNotJoinedAndDroppedWhenExpired()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), 100);
+        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), 100);
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "billing"))), T0);
         DecisionEvent e = Assert.Single(joiner.TakeDue(T0.AddSeconds(2))).Event!;
         joiner.Add(SpanDecisionMapper.Map(Request(Tool("00000000000000e1", "00000000000000a1", "late"))), T0.AddSeconds(3));
 
         Assert.Empty(joiner.TakeDue(T0.AddSeconds(10)));
+        Assert.Equal(0, joiner.DroppedToolSpans);
+        Assert.Empty(joiner.TakeDue(T0.AddSeconds(40)));
         Assert.Empty(e.ToolCalls);
         Assert.Equal(1, joiner.DroppedToolSpans);
     }
@@ -60,7 +75,7 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void TakeDue_SeveralDecisions_ReleasedInArrivalOrder()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(1), 100);
+        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 100);
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "x"), Decision("00000000000000a2", "y"))), T0);
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a3", "z"))), T0.AddMilliseconds(10));
 
@@ -72,7 +87,7 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void TakeDue_MoreDecisionsThanCapacity_ReleasesOldestEarly()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.FromMinutes(1), 2);
+        var joiner = new ToolCallJoiner(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30), 2);
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "x"), Decision("00000000000000a2", "y"), Decision("00000000000000a3", "z"))), T0);
 
         var released = joiner.TakeDue(T0);
@@ -84,7 +99,7 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void Add_SameDecisionSpanTwice_ReleasesOneEventAndAnswersBothTags()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.Zero, 100);
+        var joiner = new ToolCallJoiner(TimeSpan.Zero, TimeSpan.FromSeconds(30), 100);
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "x"))), T0, "first");
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "x"))), T0, "retry");
 
@@ -97,7 +112,7 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void Add_OrphanToolSpansBeyondCapacity_DropsOldest()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.FromMinutes(1), 2);
+        var joiner = new ToolCallJoiner(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30), 2);
         joiner.Add(SpanDecisionMapper.Map(Request(
             Tool("00000000000000e1", "00000000000000a1", "t1"),
             Tool("00000000000000e2", "00000000000000a2", "t2"),
@@ -109,7 +124,7 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void TakeDue_ToolSpanUnderAnOrchestrationSpan_IsJoinedToTheDecisionAncestor()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.Zero, 100);
+        var joiner = new ToolCallJoiner(TimeSpan.Zero, TimeSpan.FromSeconds(30), 100);
         var orchestrate = Span("00000000000000c1", "orchestrate_tools", 0.05, 300, parentHex: "00000000000000a1");
         var tool = Tool("00000000000000e1", "00000000000000c1", "lookup_order");
         joiner.Add(SpanDecisionMapper.Map(Request(tool, orchestrate, Decision("00000000000000a1", "billing"))), T0);
@@ -122,7 +137,7 @@ public sealed class ToolCallJoinerTests
     [Fact]
     public void TakeDue_ToolAndOrchestrationSpanBeforeTheirDecision_AreJoinedWhenItArrives()
     {
-        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), 100);
+        var joiner = new ToolCallJoiner(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30), 100);
         var orchestrate = Span("00000000000000c1", "orchestrate_tools", 0.05, 300, parentHex: "00000000000000a1");
         joiner.Add(SpanDecisionMapper.Map(Request(Tool("00000000000000e1", "00000000000000c1", "refund"), orchestrate)), T0);
         joiner.Add(SpanDecisionMapper.Map(Request(Decision("00000000000000a1", "billing"))), T0.AddSeconds(1));

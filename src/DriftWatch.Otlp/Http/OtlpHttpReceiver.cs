@@ -50,7 +50,7 @@ public sealed partial class OtlpHttpReceiver
 
         _options = options;
         _tokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.BearerToken!));
-        _publisher = new JoinedDecisionPublisher(new ToolCallJoiner(options.ToolSpanWait, options.JoinCapacity), sink, time ?? TimeProvider.System);
+        _publisher = new JoinedDecisionPublisher(new ToolCallJoiner(options.ToolSpanWait, options.OrphanToolSpanWait, options.JoinCapacity), sink, time ?? TimeProvider.System);
         _logger = logger ?? NullLogger.Instance;
     }
 

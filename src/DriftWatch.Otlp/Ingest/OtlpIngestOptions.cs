@@ -16,11 +16,15 @@ public sealed class OtlpIngestOptions
     public long MaxDecompressedBytes { get; set; } = 64L << 20;
 
     /// <summary>
-    /// How long a decision span waits for <c>execute_tool</c> child spans that arrive in later requests (its
-    /// HTTP answer waits as long). Children exported in the same or an earlier request are joined without
-    /// waiting for them. Default 2 seconds; zero joins only what has already arrived.
+    /// How long a decision span waits for <c>execute_tool</c> child spans that arrive in later requests; its
+    /// HTTP answer waits as long, because it is sent only once the decision is published. Default zero: SDK
+    /// exporters send children in the same or an earlier request (children end first, and spans are exported
+    /// in end order), and those are joined without waiting. Set it (e.g. 2 s) behind a pipeline that reorders.
     /// </summary>
-    public TimeSpan ToolSpanWait { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan ToolSpanWait { get; set; } = TimeSpan.Zero;
+
+    /// <summary>How long a tool span that arrived before its decision waits for it. Default 30 seconds.</summary>
+    public TimeSpan OrphanToolSpanWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Most decisions held and most tool spans waiting for a parent at once. Default 100,000.</summary>
     public int JoinCapacity { get; set; } = 100_000;
@@ -47,6 +51,11 @@ public sealed class OtlpIngestOptions
         if (ToolSpanWait < TimeSpan.Zero || ToolSpanWait > TimeSpan.FromMinutes(1))
         {
             errors.Add("DriftWatch:Otlp:ToolSpanWait must be between 0 and 1 minute.");
+        }
+
+        if (OrphanToolSpanWait < TimeSpan.Zero || OrphanToolSpanWait > TimeSpan.FromMinutes(10))
+        {
+            errors.Add("DriftWatch:Otlp:OrphanToolSpanWait must be between 0 and 10 minutes.");
         }
 
         if (JoinCapacity < 1)

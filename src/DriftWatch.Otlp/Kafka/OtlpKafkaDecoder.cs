@@ -43,7 +43,7 @@ public static class OtlpKafkaDecoder
         }
 
         MappedSpans mapped = SpanDecisionMapper.Map(request!);
-        var joiner = new ToolCallJoiner(TimeSpan.Zero, Math.Max(1, mapped.Decisions.Count + mapped.ToolSpans.Count));
+        var joiner = new ToolCallJoiner(TimeSpan.Zero, TimeSpan.Zero, Math.Max(1, mapped.Decisions.Count + mapped.ToolSpans.Count));
         joiner.Add(mapped, mapped.LatestEnd);
         var events = new List<DecisionEvent>(mapped.Decisions.Count);
         foreach (ToolCallJoiner.Released released in joiner.TakeAll())

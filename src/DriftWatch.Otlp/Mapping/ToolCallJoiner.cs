@@ -5,8 +5,8 @@ namespace DriftWatch.Otlp.Mapping;
 /// <summary>
 /// Joins decision spans with their <c>execute_tool</c> child spans, which may arrive in the same request, an
 /// earlier one or a later one. A decision is held for <see cref="Wait"/> after it arrived; tool spans that
-/// arrive meanwhile become its <c>tool_calls</c>. Tool spans that arrive before their decision wait as long
-/// for it. Time is whatever clock the caller passes (event time in replay and on Kafka, a
+/// arrive meanwhile become its <c>tool_calls</c>. Tool spans that arrive before their decision (the usual
+/// case: children end first, and SDKs export in end order) wait <see cref="OrphanWait"/> for it. Time is whatever clock the caller passes (event time in replay and on Kafka, a
 /// <see cref="TimeProvider"/> on HTTP), so the join is deterministic under test.
 /// </summary>
 /// <remarks>
@@ -23,15 +23,21 @@ internal sealed class ToolCallJoiner
     private readonly Queue<(DateTimeOffset Due, (string, string) Key)> _orphanExpiry = new();
     private int _orphanCount;
 
-    public ToolCallJoiner(TimeSpan wait, int capacity)
+    public ToolCallJoiner(TimeSpan wait, TimeSpan orphanWait, int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(orphanWait, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         Wait = wait;
+        OrphanWait = orphanWait;
         Capacity = capacity;
     }
 
+    /// <summary>How long a decision waits for tool spans that arrive after it.</summary>
     public TimeSpan Wait { get; }
+
+    /// <summary>How long a tool span that arrived before its decision waits for it.</summary>
+    public TimeSpan OrphanWait { get; }
 
     public int Capacity { get; }
 
@@ -80,7 +86,7 @@ internal sealed class ToolCallJoiner
             }
             else
             {
-                AddOrphan(tool, due);
+                AddOrphan(tool, now + OrphanWait);
             }
         }
     }

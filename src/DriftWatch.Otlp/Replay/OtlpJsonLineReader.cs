@@ -18,6 +18,9 @@ public sealed class OtlpJsonLineReader : TextReader
     /// <summary>Default event-time wait for tool spans written on later lines.</summary>
     public static readonly TimeSpan DefaultToolSpanWait = TimeSpan.FromSeconds(2);
 
+    /// <summary>Event-time wait of tool spans written before their decision.</summary>
+    public static readonly TimeSpan OrphanToolSpanWait = TimeSpan.FromSeconds(30);
+
     private readonly TextReader _inner;
     private readonly Action<long, string>? _onBadLine;
     private readonly ToolCallJoiner _joiner;
@@ -34,7 +37,7 @@ public sealed class OtlpJsonLineReader : TextReader
         _inner = inner;
         _onBadLine = onBadLine;
         ToolSpanWait = toolSpanWait ?? DefaultToolSpanWait;
-        _joiner = new ToolCallJoiner(ToolSpanWait, capacity: 100_000);
+        _joiner = new ToolCallJoiner(ToolSpanWait, OrphanToolSpanWait, capacity: 100_000);
     }
 
     /// <summary>How long, in event time, a decision waits for tool spans on later lines.</summary>
