@@ -26,7 +26,8 @@ internal static partial class ServiceRunner
         var monitor = new CatalogFeedingMonitor(recorder ?? detection, catalog);
         var sinks = ResultSinks.Create(settings, loggers);
         sinks.Add(new MetricsResultSink(metrics));
-        await using var api = BuildApi(settings, metrics, catalog, loggers, logger);
+        using var otlp = OtlpIngestHosting.Create(settings, loggers);
+        await using var api = BuildApi(settings, metrics, catalog, loggers, logger, otlp);
         try
         {
             if (api is not null)
@@ -38,9 +39,11 @@ internal static partial class ServiceRunner
             var pipeline = new IngestPipeline(settings.Kafka, settings.Pipeline, monitor, sinks, loggers, TimeProvider.System);
             using var statusStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var status = ReportStatusAsync(pipeline, logger, statusStop.Token);
+            var otlpKafka = otlp?.Bridge?.RunAsync(cancellationToken) ?? Task.CompletedTask;
             await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
             await statusStop.CancelAsync().ConfigureAwait(false);
             await status.ConfigureAwait(false);
+            await otlpKafka.ConfigureAwait(false);
             if (api is not null)
             {
                 await api.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -61,7 +64,7 @@ internal static partial class ServiceRunner
     /// The HTTP API (webhooks, /metrics, health, audit) runs when the Api section names a way to
     /// authenticate webhook calls; an unauthenticated rollback endpoint is never started.
     /// </summary>
-    private static DriftWatchApiHost? BuildApi(DriftWatchSettings settings, DriftMetrics metrics, InMemoryBaselineCatalog catalog, ILoggerFactory loggers, ILogger logger)
+    private static DriftWatchApiHost? BuildApi(DriftWatchSettings settings, DriftMetrics metrics, InMemoryBaselineCatalog catalog, ILoggerFactory loggers, ILogger logger, OtlpIngestHosting? otlp)
     {
         var options = new DriftWatchApiOptions();
         settings.Configuration.GetSection("Api").Bind(options);
@@ -72,11 +75,16 @@ internal static partial class ServiceRunner
         }
 
         options.Rollback.KafkaBootstrapServers ??= settings.Kafka.BootstrapServers;
-        return new DriftWatchApiBuilder(options)
+        var builder = new DriftWatchApiBuilder(options)
             .UseMetrics(metrics)
             .UseBaselineCatalog(catalog)
-            .UseLoggerFactory(loggers)
-            .Build();
+            .UseLoggerFactory(loggers);
+        if (otlp?.Receiver is { } receiver)
+        {
+            builder.UseOtlpTraces(receiver);
+        }
+
+        return builder.Build();
     }
 
     private static async Task ReportStatusAsync(IngestPipeline pipeline, ILogger logger, CancellationToken cancellationToken)

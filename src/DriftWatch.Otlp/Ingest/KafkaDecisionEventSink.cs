@@ -1,3 +1,4 @@
+using System.Text;
 using Confluent.Kafka;
 using DriftWatch.Core.Events;
 
@@ -10,11 +11,14 @@ namespace DriftWatch.Otlp.Ingest;
 /// </summary>
 public sealed class KafkaDecisionEventSink : IDecisionEventSink
 {
-    private readonly IProducer<string, byte[]> _producer;
+    private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly string _topic;
 
-    /// <summary>Publishes with <paramref name="producer"/> (owned by the caller; idempotent, acks=all recommended).</summary>
-    public KafkaDecisionEventSink(IProducer<string, byte[]> producer, string topic)
+    /// <summary>
+    /// Publishes with <paramref name="producer"/> (owned by the caller; idempotent with acks=all, as
+    /// <c>KafkaProducerFactory.Create</c> builds it, keeps each agent's events in order).
+    /// </summary>
+    public KafkaDecisionEventSink(IProducer<byte[]?, byte[]> producer, string topic)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
@@ -32,10 +36,10 @@ public sealed class KafkaDecisionEventSink : IDecisionEventSink
         }
 
         // Produce all, then wait for all: the producer batches and, being idempotent, keeps per-partition order.
-        var deliveries = new Task<DeliveryResult<string, byte[]>>[events.Count];
+        var deliveries = new Task<DeliveryResult<byte[]?, byte[]>>[events.Count];
         for (int i = 0; i < events.Count; i++)
         {
-            var message = new Message<string, byte[]> { Key = events[i].AgentId, Value = AgentEventWriter.ToUtf8Bytes(events[i]) };
+            var message = new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(events[i].AgentId), Value = AgentEventWriter.ToUtf8Bytes(events[i]) };
             deliveries[i] = _producer.ProduceAsync(_topic, message, cancellationToken);
         }
 

@@ -32,8 +32,9 @@ public sealed class NodeSdkInteropTests
         Assert.Equal("production", first.Environment);
         Assert.Equal("m-small", first.Labels["model"]);
         Assert.Equal(120, first.Metrics["tokens_in"]);
-        Assert.Equal(new ToolCall("lookup_invoice", "error", first.ToolCalls[0].LatencyMs), Assert.Single(first.ToolCalls));
-        Assert.Equal("ok", events[1].ToolCalls[0].Status);
+        // The exporter may have several requests in flight, so events are checked as a set, not by position.
+        Assert.All(events, e => Assert.Equal("lookup_invoice", Assert.Single(e.ToolCalls).Name));
+        Assert.Equal((OutcomeShift.Before + OutcomeShift.After) / 10, events.Count(e => e.ToolCalls[0].Status == "error"));
         Assert.Equal(0, host.Receiver.RejectedSpans);
         OutcomeShift.AssertShiftAlerted(events);
     }

@@ -58,7 +58,7 @@ public sealed class OtlpKafkaBridgeTests : IDisposable
 
     private async Task<(List<DecisionEvent>, List<ConsumeResult<byte[]?, byte[]>>)> RunBridgeAsync(string topic, string input, string dlq, string encoding, int expectedMessages)
     {
-        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers, EnableIdempotence = true }).Build();
+        using var producer = KafkaProducerFactory.Create(_kafka.BootstrapServers, "otlp-test");
         using var deadLetters = new DeadLetterPublisher(new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig { BootstrapServers = _kafka.BootstrapServers }).Build(), dlq, TimeProvider.System);
         var bridge = new OtlpKafkaBridge(
             new OtlpKafkaBridgeOptions { BootstrapServers = _kafka.BootstrapServers, Topic = topic, Encoding = encoding, GroupId = $"g-{Guid.NewGuid():N}", DeadLetterTopic = dlq },
