@@ -29,12 +29,12 @@ internal sealed class ReceiverHost : IAsyncDisposable
 
     public Uri TracesUri { get; private set; } = new("http://127.0.0.1/");
 
-    public static async Task<ReceiverHost> StartAsync(OtlpIngestOptions? options = null, RecordingSink? sink = null)
+    public static async Task<ReceiverHost> StartAsync(OtlpIngestOptions? options = null, RecordingSink? sink = null, IDecisionEventSink? publishTo = null)
     {
         options ??= new OtlpIngestOptions { ToolSpanWait = TimeSpan.Zero };
         options.BearerToken ??= Token;
         sink ??= new RecordingSink();
-        var receiver = new OtlpHttpReceiver(options, sink);
+        var receiver = new OtlpHttpReceiver(options, publishTo ?? sink);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
         // Small server-wide limit, as the API host has: the receiver raises it for its own path.
