@@ -15,6 +15,10 @@ internal static class ExternalTools
 
     public static string? Npm { get; } = Find("npm");
 
+    public static string? Python { get; } = Find("python3");
+
+    public const string PythonMissing = "python3 is not installed; install it with `apt-get install python3` to run the Python client tests.";
+
     public static string? Find(string program)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin";
@@ -90,6 +94,18 @@ internal sealed class NodeFactAttribute : FactAttribute
         if (ExternalTools.Node is null || ExternalTools.Npm is null)
         {
             Skip = ExternalTools.NodeMissing;
+        }
+    }
+}
+
+/// <summary>A fact skipped, naming python3 and how to install it, where it is absent.</summary>
+internal sealed class PythonFactAttribute : FactAttribute
+{
+    public PythonFactAttribute()
+    {
+        if (ExternalTools.Python is null)
+        {
+            Skip = ExternalTools.PythonMissing;
         }
     }
 }
