@@ -62,6 +62,9 @@ public sealed class OtlpTraceDecoderTests
     [InlineData("[1,2]", "json: expected an ExportTraceServiceRequest object")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"spanId\":\"xyz!\"}]}]}]}", "json: spanId must be a hex string")]
     [InlineData("{\"resourceSpans\":\"nope\"}", "json: not a valid ExportTraceServiceRequest")]
+    [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"startTimeUnixNano\":\"-5\"}]}]}]}", "json: not a valid ExportTraceServiceRequest")]
+    [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"kind\":99999999999}]}]}]}", "json: not a valid ExportTraceServiceRequest")]
+    [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"attributes\":[{\"key\":\"k\",\"value\":{\"intValue\":\"1e999\"}}]}]}]}]}", "json: not a valid ExportTraceServiceRequest")]
     public void TryDecode_BadJson_ReturnsReason(string json, string expectedStart)
     {
         string? error = OtlpTraceDecoder.TryDecode(System.Text.Encoding.UTF8.GetBytes(json), OtlpEncoding.Json, out _);

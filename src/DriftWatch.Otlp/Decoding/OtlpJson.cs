@@ -56,8 +56,10 @@ internal static class OtlpJson
         {
             return $"json: not a valid ExportTraceServiceRequest ({FirstSentence(ex.Message)})";
         }
-        catch (FormatException ex)
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException or InvalidOperationException)
         {
+            // Google.Protobuf's JSON parser reports some malformed values (numbers out of range, bad base64)
+            // with these; whatever the sender wrote, it is a 400 or a dead letter, never a crash.
             return $"json: not a valid ExportTraceServiceRequest ({FirstSentence(ex.Message)})";
         }
     }
