@@ -29,7 +29,8 @@ internal sealed class DriftWatchSettings
 
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
-    internal static DriftWatchSettings Load(string? configPath)
+    /// <summary>Reads every source; <paramref name="overrides"/> (e.g. from a command such as <c>dev</c>) win over all of them.</summary>
+    internal static DriftWatchSettings Load(string? configPath, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = new ConfigurationBuilder();
         if (configPath is not null)
@@ -47,6 +48,10 @@ internal sealed class DriftWatchSettings
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
         var configuration = builder.Build();
         var settings = new DriftWatchSettings(configuration);
 
