@@ -53,9 +53,12 @@ internal sealed class JoinedDecisionPublisher
             return;
         }
 
+        DateTimeOffset due;
         lock (_gate)
         {
-            _joiner.Add(spans, _time.GetUtcNow(), ticket);
+            DateTimeOffset now = _time.GetUtcNow();
+            due = now + _joiner.Wait;
+            _joiner.Add(spans, now, ticket);
         }
 
         if (_joiner.Wait > TimeSpan.Zero)
@@ -65,11 +68,13 @@ internal sealed class JoinedDecisionPublisher
             await Task.Delay(_joiner.Wait, _time, CancellationToken.None).ConfigureAwait(false);
         }
 
-        await ReleaseDueAsync().ConfigureAwait(false);
+        // A timer may fire a little before the clock reads the due time; this request's own decisions are due
+        // once it has waited, so the release runs at least at their due time (and never leaves them behind).
+        await ReleaseDueAsync(due).ConfigureAwait(false);
         await ticket.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task ReleaseDueAsync()
+    private async Task ReleaseDueAsync(DateTimeOffset atLeast)
     {
         await _publishing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
@@ -77,7 +82,8 @@ internal sealed class JoinedDecisionPublisher
             List<ToolCallJoiner.Released> released;
             lock (_gate)
             {
-                released = _joiner.TakeDue(_time.GetUtcNow());
+                DateTimeOffset now = _time.GetUtcNow();
+                released = _joiner.TakeDue(now > atLeast ? now : atLeast);
             }
 
             if (released.Count == 0)

@@ -56,10 +56,13 @@ internal static class OutcomeShift
         return alerts;
     }
 
-    /// <summary>Asserts the shift was alerted on the outcome, and nothing before it.</summary>
+    /// <summary>
+    /// Asserts the shift was alerted on the outcome, and nothing before it. Events are put in event-time order
+    /// first: an exporter with several requests in flight (the JS SDK's) may deliver batches out of order.
+    /// </summary>
     public static void AssertShiftAlerted(IReadOnlyList<DecisionEvent> events)
     {
-        var alerts = OutcomeAlerts(events);
+        var alerts = OutcomeAlerts(events.OrderBy(e => e.Timestamp).ToList());
         Assert.Contains(alerts, a => a.Index >= Before && a.Alert.Feature == "decision.outcome|input.features.urgency=high");
         Assert.DoesNotContain(alerts, a => a.Index < Before);
     }
