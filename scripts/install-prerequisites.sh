@@ -27,7 +27,7 @@ fi
 # itself when this step could not run; npm's cache makes a later offline install work).
 interop="$(dirname "$0")/../tests/DriftWatch.Otlp.Tests/Interop/node"
 if [ -f "$interop/package.json" ] && [ ! -d "$interop/node_modules/@opentelemetry/exporter-trace-otlp-http" ]; then
-  (cd "$interop" && npm install --no-audit --no-fund --prefer-offline --loglevel=error) \
+  (cd "$interop" && npm install --no-audit --no-fund --no-package-lock --prefer-offline --loglevel=error) \
     || echo "prerequisites: npm install for the OTLP interop test failed; the test will try again"
 fi
 

@@ -58,7 +58,7 @@ public sealed class NodeSdkInteropTests
             File.Copy(Path.Combine(copied, file), Path.Combine(temp, file));
         }
 
-        await ExternalTools.RunAsync(ExternalTools.Npm!, ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], InstallTimeout, workingDirectory: temp);
+        await ExternalTools.RunAsync(ExternalTools.Npm!, ["install", "--no-audit", "--no-fund", "--no-package-lock", "--prefer-offline", "--loglevel=error"], InstallTimeout, workingDirectory: temp);
         return temp;
     }
 
