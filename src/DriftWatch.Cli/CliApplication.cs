@@ -11,6 +11,7 @@ internal static class CliApplication
         var root = new RootCommand("DriftWatch: notice when an AI agent's behaviour drifts, say what changed, and roll it back.");
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(DevCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ReplayCommand.Create());
         root.Subcommands.Add(AuditCommand.Create());

@@ -4,6 +4,7 @@ using DriftWatch.Api.Metrics;
 using DriftWatch.Api.Rollback;
 using DriftWatch.Api.Security;
 using DriftWatch.Api.Webhooks;
+using DriftWatch.Otlp.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -32,6 +33,7 @@ public sealed class DriftWatchApiBuilder
     private TimeProvider _time = TimeProvider.System;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private Action<ProducerConfig>? _configureProducer;
+    private OtlpHttpReceiver? _otlp;
 
     /// <summary>Starts a builder over validated-at-build options.</summary>
     public DriftWatchApiBuilder(DriftWatchApiOptions options)
@@ -82,6 +84,16 @@ public sealed class DriftWatchApiBuilder
     public DriftWatchApiBuilder ConfigureKafkaProducer(Action<ProducerConfig> configure)
     {
         _configureProducer = configure ?? throw new ArgumentNullException(nameof(configure));
+        return this;
+    }
+
+    /// <summary>
+    /// Serves OTLP/HTTP traces on <c>POST /v1/traces</c> with <paramref name="receiver"/> (docs/contracts.md,
+    /// "OpenTelemetry spans"). Default: not served.
+    /// </summary>
+    public DriftWatchApiBuilder UseOtlpTraces(OtlpHttpReceiver receiver)
+    {
+        _otlp = receiver ?? throw new ArgumentNullException(nameof(receiver));
         return this;
     }
 
@@ -170,6 +182,11 @@ public sealed class DriftWatchApiBuilder
 
         app.MapPost("/webhooks/grafana", context => webhook.HandleAsync(context, AlertSource.Grafana));
         app.MapPost("/webhooks/alertmanager", context => webhook.HandleAsync(context, AlertSource.Alertmanager));
+        if (_otlp is { } otlp)
+        {
+            app.MapPost(OtlpHttpReceiver.Path, otlp.HandleAsync);
+        }
+
         app.MapGet("/healthz", static context => context.Response.WriteAsync("ok\n", context.RequestAborted));
         app.MapGet("/readyz", context =>
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using DriftWatch.Cli.Hosting;
 using DriftWatch.Core.Replay;
+using DriftWatch.Otlp.Replay;
 
 namespace DriftWatch.Cli.Commands;
 
@@ -18,9 +19,11 @@ internal static class ReplayCommand
         var stateIn = new Option<string?>("--state-in") { Description = "Start from the detection state a previous replay wrote with --state-out.", HelpName = "STATE" };
         var stateOut = new Option<string?>("--state-out") { Description = "After the last line, write every behaviour's full state here (same records as the changelog topic).", HelpName = "STATE" };
         var config = CommonOptions.Config();
+        var format = new Option<string>("--format") { Description = "Input format: 'jsonl' (decision and state events) or 'otlp-json' (OpenTelemetry Collector file-exporter lines).", HelpName = "FORMAT", DefaultValueFactory = _ => "jsonl" };
+        format.AcceptOnlyFromAmong("jsonl", "otlp-json");
         var command = new Command("replay", "Run the drift detectors over a recorded JSONL file, for audits, backtests and evaluation.")
         {
-            input, alertsOut, stateIn, stateOut, config,
+            input, alertsOut, stateIn, stateOut, config, format,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -47,13 +50,17 @@ internal static class ReplayCommand
                 : new StreamWriter(outPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
             writer.NewLine = "\n";
             var length = Math.Max(1, new FileInfo(inputPath).Length);
+            using var otlp = parse.GetValue(format) == "otlp-json"
+                ? new OtlpJsonLineReader(reader, (line, reason) => Console.Error.WriteLine($"line {line}: {reason}"))
+                : null;
+            TextReader source = otlp ?? (TextReader)reader;
             ReplaySummary? summary = null;
             await Progress.RunAsync(
                 $"replaying {inputPath}",
                 () => (reader.BaseStream.Position, length),
                 quiet: outPath == "-",
                 async ct => summary = await runner.RunAsync(
-                    reader,
+                    source,
                     writer,
                     bad => Console.Error.WriteLine($"line {bad.LineNumber}: {bad.Reason}"),
                     cancellationToken: ct).ConfigureAwait(false),
@@ -69,6 +76,13 @@ internal static class ReplayCommand
                 }
 
                 File.Move(temporary, stateOutPath, overwrite: true);
+            }
+
+            if (otlp is not null)
+            {
+                await Console.Error.WriteLineAsync(
+                    $"read {otlp.Lines:N0} OTLP JSON lines: {otlp.DecisionSpans:N0} decision spans, {otlp.RejectedSpans:N0} rejected, " +
+                    $"{otlp.IgnoredSpans:N0} other spans ignored, {otlp.BadLines:N0} bad lines skipped").ConfigureAwait(false);
             }
 
             await Console.Error.WriteLineAsync(

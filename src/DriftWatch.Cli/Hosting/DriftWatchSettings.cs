@@ -32,7 +32,8 @@ internal sealed class DriftWatchSettings
 
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
-    internal static DriftWatchSettings Load(string? configPath)
+    /// <summary>Reads every source; <paramref name="overrides"/> (e.g. from a command such as <c>dev</c>) win over all of them.</summary>
+    internal static DriftWatchSettings Load(string? configPath, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = new ConfigurationBuilder();
         if (configPath is not null)
@@ -50,6 +51,10 @@ internal sealed class DriftWatchSettings
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
         var configuration = builder.Build();
         SettingsKeys.Validator.ThrowIfUnknown(configuration);
         var settings = new DriftWatchSettings(configuration);

@@ -30,7 +30,8 @@ internal static partial class ServiceRunner
         // Rollback plans read the detector's agent histories, which are checkpointed with its state.
         var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
         detection.PinInto(catalog);
-        await using var api = BuildApi(settings, metrics, catalog, loggers, logger);
+        using var otlp = OtlpIngestHosting.Create(settings, loggers);
+        await using var api = BuildApi(settings, metrics, catalog, loggers, logger, otlp);
         try
         {
             if (api is not null)
@@ -41,9 +42,11 @@ internal static partial class ServiceRunner
 
             using var statusStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var status = ReportStatusAsync(pipeline, logger, statusStop.Token);
+            var otlpKafka = otlp?.Bridge?.RunAsync(cancellationToken) ?? Task.CompletedTask;
             await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
             await statusStop.CancelAsync().ConfigureAwait(false);
             await status.ConfigureAwait(false);
+            await otlpKafka.ConfigureAwait(false);
             if (api is not null)
             {
                 await api.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -64,7 +67,7 @@ internal static partial class ServiceRunner
     /// The HTTP API (webhooks, /metrics, health, audit) runs when the Api section names a way to
     /// authenticate webhook calls; an unauthenticated rollback endpoint is never started.
     /// </summary>
-    private static DriftWatchApiHost? BuildApi(DriftWatchSettings settings, DriftMetrics metrics, IBaselineCatalog catalog, ILoggerFactory loggers, ILogger logger)
+    private static DriftWatchApiHost? BuildApi(DriftWatchSettings settings, DriftMetrics metrics, IBaselineCatalog catalog, ILoggerFactory loggers, ILogger logger, OtlpIngestHosting? otlp)
     {
         var options = new DriftWatchApiOptions();
         settings.Configuration.GetSection("Api").Bind(options);
@@ -75,11 +78,16 @@ internal static partial class ServiceRunner
         }
 
         options.Rollback.KafkaBootstrapServers ??= settings.Kafka.BootstrapServers;
-        return new DriftWatchApiBuilder(options)
+        var builder = new DriftWatchApiBuilder(options)
             .UseMetrics(metrics)
             .UseBaselineCatalog(catalog)
-            .UseLoggerFactory(loggers)
-            .Build();
+            .UseLoggerFactory(loggers);
+        if (otlp?.Receiver is { } receiver)
+        {
+            builder.UseOtlpTraces(receiver);
+        }
+
+        return builder.Build();
     }
 
     private static async Task ReportStatusAsync(IngestPipeline pipeline, ILogger logger, CancellationToken cancellationToken)

@@ -4,6 +4,8 @@ using DriftWatch.InfluxDb;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.State;
 using DriftWatch.Ml;
+using DriftWatch.Otlp.Ingest;
+using DriftWatch.Otlp.Kafka;
 using DriftWatch.Service.Pipeline;
 using DriftWatch.Service.Snapshots;
 
@@ -24,5 +26,7 @@ internal static class SettingsKeys
         .Section("InfluxDb", typeof(InfluxSinkOptions))
         .Section("Snapshots", typeof(SnapshotRecorderOptions))
         .Section("State", typeof(StateOptions))
+        .Section("Otlp", typeof(OtlpIngestOptions))
+        .Key("Otlp:Kafka", typeof(OtlpKafkaBridgeOptions))
         .Key("Logging:Level", typeof(string));
 }

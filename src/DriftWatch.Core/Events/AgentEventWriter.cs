@@ -127,6 +127,9 @@ public static class AgentEventWriter
 
         WriteStrings(writer, "labels"u8, e.Labels);
         WriteOptional(writer, "state_version"u8, e.StateVersion);
+        WriteOptional(writer, "trace_id"u8, e.TraceId);
+        WriteOptional(writer, "span_id"u8, e.SpanId);
+        WriteOptional(writer, "parent_agent_id"u8, e.ParentAgentId);
         writer.WriteEndObject();
         writer.Flush();
     }

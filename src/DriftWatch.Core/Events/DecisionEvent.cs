@@ -43,6 +43,18 @@ public sealed record DecisionEvent
 
     public string? StateVersion { get; init; }
 
+    /// <summary>
+    /// W3C trace id (32 lower-case hex digits) of the trace the decision was made in, when known
+    /// (e.g. a decision that arrived as an OpenTelemetry span). Not a feature: it links an event to its trace.
+    /// </summary>
+    public string? TraceId { get; init; }
+
+    /// <summary>W3C span id (16 lower-case hex digits) of the span the decision came from, when known.</summary>
+    public string? SpanId { get; init; }
+
+    /// <summary>The agent that handed this decision to this agent (multi-agent systems), when known.</summary>
+    public string? ParentAgentId { get; init; }
+
     /// <summary>The key DriftWatch keeps behaviour state under.</summary>
     public BehaviourKey Key => new(AgentId, Environment, DecisionName);
 

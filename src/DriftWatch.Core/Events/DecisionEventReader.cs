@@ -37,6 +37,9 @@ internal static class DecisionEventReader
         Metrics = 1 << 10,
         Labels = 1 << 11,
         StateVersion = 1 << 12,
+        TraceId = 1 << 13,
+        SpanId = 1 << 14,
+        ParentAgentId = 1 << 15,
     }
 
     /// <summary>Reads from the message's StartObject to its EndObject.</summary>
@@ -99,6 +102,9 @@ internal static class DecisionEventReader
             Metrics = d.Metrics ?? DecisionEvent.EmptyNumbers,
             Labels = d.Labels ?? DecisionEvent.EmptyStrings,
             StateVersion = d.StateVersion,
+            TraceId = d.TraceId,
+            SpanId = d.SpanId,
+            ParentAgentId = d.ParentAgentId,
         };
         return null;
     }
@@ -118,6 +124,9 @@ internal static class DecisionEventReader
         if (r.ValueTextEquals("metrics"u8)) return (Seen.Metrics, "metrics");
         if (r.ValueTextEquals("labels"u8)) return (Seen.Labels, "labels");
         if (r.ValueTextEquals("state_version"u8)) return (Seen.StateVersion, "state_version");
+        if (r.ValueTextEquals("trace_id"u8)) return (Seen.TraceId, "trace_id");
+        if (r.ValueTextEquals("span_id"u8)) return (Seen.SpanId, "span_id");
+        if (r.ValueTextEquals("parent_agent_id"u8)) return (Seen.ParentAgentId, "parent_agent_id");
         return (Seen.None, string.Empty);
     }
 
@@ -143,6 +152,12 @@ internal static class DecisionEventReader
                 return CommonFields.ReadEnvironment(ref r, path, out d.Environment);
             case Seen.StateVersion when !isNull:
                 return ReadString(ref r, path, MaxId, allowEmpty: false, out d.StateVersion);
+            case Seen.TraceId when !isNull:
+                return ReadString(ref r, path, MaxId, allowEmpty: false, out d.TraceId);
+            case Seen.SpanId when !isNull:
+                return ReadString(ref r, path, MaxId, allowEmpty: false, out d.SpanId);
+            case Seen.ParentAgentId when !isNull:
+                return ReadString(ref r, path, MaxId, allowEmpty: false, out d.ParentAgentId);
             case Seen.Input when !isNull:
                 return ReadInput(ref r, ref d);
             case Seen.Output when !isNull:
@@ -413,5 +428,8 @@ internal static class DecisionEventReader
         public IReadOnlyDictionary<string, double>? Metrics;
         public IReadOnlyDictionary<string, string>? Labels;
         public string? StateVersion;
+        public string? TraceId;
+        public string? SpanId;
+        public string? ParentAgentId;
     }
 }

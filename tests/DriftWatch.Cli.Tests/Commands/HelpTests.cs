@@ -5,6 +5,7 @@ public sealed class HelpTests
     [Theory]
     [InlineData("demo")]
     [InlineData("run")]
+    [InlineData("dev")]
     [InlineData("simulate")]
     [InlineData("replay")]
     [InlineData("audit")]

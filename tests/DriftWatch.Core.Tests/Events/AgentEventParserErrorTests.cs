@@ -76,6 +76,9 @@ public sealed class AgentEventParserErrorTests
     [InlineData("labels", "\"m-large\"", "labels: must be an object with string values, got string \"m-large\"")]
     [InlineData("labels.model", "{}", "labels.model: must be a string, got an object")]
     [InlineData("state_version", "123", "state_version: must be a string, got 123")]
+    [InlineData("trace_id", "123", "trace_id: must be a string, got 123")]
+    [InlineData("span_id", "[]", "span_id: must be a string, got an array")]
+    [InlineData("parent_agent_id", "false", "parent_agent_id: must be a string, got false")]
     public void Parse_DecisionFieldOfWrongType_NamesFieldAndValue(string path, string valueJson, string expected)
     {
         ParseResult result = AgentEventParser.Parse(FullDecisionWith(path, JsonNode.Parse(valueJson)));

@@ -26,6 +26,9 @@ public sealed class AgentEventWriterTests
         Metrics = new Dictionary<string, double> { ["latency_ms"] = 581.4, ["tokens_in"] = 80, ["cost_usd"] = 1.0 / 3 },
         Labels = new Dictionary<string, string> { ["model"] = "m-large" },
         StateVersion = "mem-000123",
+        TraceId = "5b8efff798038103d269b633813fc60c",
+        SpanId = "eee19b7ec3c1b174",
+        ParentAgentId = "triage-lead",
     };
 
     [Fact]
@@ -168,6 +171,9 @@ public sealed class AgentEventWriterTests
         Assert.Equal(expected.Metrics, actual.Metrics);
         Assert.Equal(expected.Labels, actual.Labels);
         Assert.Equal(expected.StateVersion, actual.StateVersion);
+        Assert.Equal(expected.TraceId, actual.TraceId);
+        Assert.Equal(expected.SpanId, actual.SpanId);
+        Assert.Equal(expected.ParentAgentId, actual.ParentAgentId);
     }
 
     private static void AssertSame(StateEvent expected, StateEvent actual)
