@@ -1,4 +1,3 @@
-using DriftWatch.Core.Features;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -46,6 +45,7 @@ internal sealed record AlertSubject(string AgentId, string Environment, string F
 /// <summary>Builds the rollback command for one firing alert from its labels and the baseline catalog.</summary>
 internal sealed class RollbackPlanner
 {
+    private const string SegmentPrefix = "input.features.";
 
     private readonly IBaselineCatalog _catalog;
     private readonly TimeProvider _time;
@@ -109,10 +109,28 @@ internal sealed class RollbackPlanner
     /// The segment a conditional feature is about: <c>decision.outcome|input.features.urgency=high</c> is
     /// about urgency=high. Plain features are about all traffic.
     /// </summary>
-    internal static IReadOnlyDictionary<string, string> SegmentOf(string feature) =>
-        FeatureId.TryParse(feature, out var id) && id.Family == FeatureFamily.ConditionalOutcome
-            ? new Dictionary<string, string>(StringComparer.Ordinal) { [id.Key!] = id.Segment! }
-            : new Dictionary<string, string>(StringComparer.Ordinal);
+    internal static IReadOnlyDictionary<string, string> SegmentOf(string feature)
+    {
+        var segment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var bar = feature.IndexOf('|', StringComparison.Ordinal);
+        if (bar < 0)
+        {
+            return segment;
+        }
+
+        foreach (var condition in feature[(bar + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = condition.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || !condition.StartsWith(SegmentPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            segment[condition[SegmentPrefix.Length..equals]] = condition[(equals + 1)..];
+        }
+
+        return segment;
+    }
 
     // The detector's window start is closer to the drift onset than the alert's start, which lags behind it
     // by scrape, evaluation and pending times.

@@ -28,5 +28,6 @@ internal static class SettingsKeys
         .Section("State", typeof(StateOptions))
         .Section("Otlp", typeof(OtlpIngestOptions))
         .Key("Otlp:Kafka", typeof(OtlpKafkaBridgeOptions))
+        .Key("Otlp:Kafka:Enabled", typeof(bool))
         .Key("Logging:Level", typeof(string));
 }
