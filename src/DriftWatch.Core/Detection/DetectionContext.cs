@@ -46,13 +46,13 @@ internal sealed class DetectionContext
         return budget;
     }
 
-    /// <summary>chi2.isf(α, df) for the budget's α.</summary>
-    public double ChiSquareThreshold(Budget budget, int degreesOfFreedom)
+    /// <summary>chi2.isf(α, df) for the budget's α (α/2 when the test shares α with an exact part).</summary>
+    public double ChiSquareThreshold(Budget budget, int degreesOfFreedom, bool halved = false)
     {
-        long key = ((long)budget.FeatureCount << 32) | (uint)degreesOfFreedom;
+        long key = ((long)budget.FeatureCount << 33) | ((long)(halved ? 1 : 0) << 32) | (uint)degreesOfFreedom;
         if (!_chiSquare.TryGetValue(key, out double threshold))
         {
-            threshold = SpecialFunctions.ChiSquareInverseSurvival(budget.Alpha, degreesOfFreedom);
+            threshold = SpecialFunctions.ChiSquareInverseSurvival(halved ? budget.Alpha / 2 : budget.Alpha, degreesOfFreedom);
             _chiSquare.Add(key, threshold);
         }
 
