@@ -230,7 +230,9 @@ internal sealed class CountTracker : FeatureTracker
         double dispersion = Dispersion;
         double threshold = dispersion * context.ChiSquareThreshold(budget, (int)chi.DegreesOfFreedom);
         double p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / dispersion, chi.DegreesOfFreedom);
-        if (TextNull(budget.Alpha) is { } fitted && chi.DegreesOfFreedom * fitted.UnitThreshold < threshold)
+        // The fitted null describes whole windows; an interim look on a partial window keeps the plain
+        // (conservative) chi-square threshold.
+        if (!budget.IsLook && TextNull(budget.Alpha) is { } fitted && chi.DegreesOfFreedom * fitted.UnitThreshold < threshold)
         {
             threshold = chi.DegreesOfFreedom * fitted.UnitThreshold;
             p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / (chi.DegreesOfFreedom * fitted.Scale), fitted.Nu);
