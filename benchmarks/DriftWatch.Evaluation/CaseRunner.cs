@@ -11,7 +11,7 @@ internal static class CaseRunner
         ArgumentNullException.ThrowIfNull(evaluationCase);
         var clock = Stopwatch.StartNew();
         var path = Path.Combine(workDirectory, evaluationCase.FileName);
-        var manifest = ScenarioFile.Write(evaluationCase.Options, path);
+        var manifest = ScenarioFile.Write(evaluationCase.Options, path, evaluationCase.Sparse);
         var options = new DriftMonitorOptions();
         ReplayTrace trace;
         try

@@ -3,9 +3,13 @@ using DriftWatch.Simulation;
 namespace DriftWatch.Evaluation;
 
 /// <summary>One simulated run of the evaluation: a drift kind and mode (or none) with one seed.</summary>
-internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? Mode, long Seed, SimulationOptions Options)
+internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? Mode, long Seed, SimulationOptions Options, bool Sparse = false)
 {
     internal const string QuietGroup = "quiet fleet";
+    internal const string SparseQuietGroup = "sparse quiet fleet";
+
+    /// <summary>Whether a group has no drift (its alerts are all false alarms).</summary>
+    internal static bool IsQuiet(string group) => group is QuietGroup or SparseQuietGroup;
 
     // Onsets around half way that fall at different points of the detector's 250-event windows (with 8,000
     // decisions per agent: 3,600, 3,760, 3,920, 4,080, 4,240), so a delay is not always measured from a
@@ -16,7 +20,7 @@ internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? 
         $"{DriftScenario.KindName(kind)} ({(mode == DriftMode.Sudden ? "sudden" : "gradual")})";
 
     /// <summary>
-    /// Every drift kind, sudden and gradual, over N seeds each, then one quiet fleet. Each scenario group has
+    /// Every drift kind, sudden and gradual, over N seeds each, then one quiet fleet and the sparse quiet fleets (seeds 1001..). Each scenario group has
     /// its own seeds (group g uses 100g+1 .. 100g+N) so the undrifted agents of different groups are
     /// independent samples, not the same streams counted ten times. The drifting agent rotates with the run
     /// so every agent profile drifts somewhere; the onset moves with it around half way, and a gradual drift
@@ -44,10 +48,15 @@ internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? 
         }
 
         cases.Add(new EvaluationCase(QuietGroup, null, null, settings.QuietSeed, new SimulationOptions { Seed = settings.QuietSeed, Agents = settings.Agents, Events = settings.QuietEvents }));
+        for (var run = 0; run < settings.SparseSeeds; run++)
+        {
+            var seed = 1000L + run + 1;
+            cases.Add(new EvaluationCase(SparseQuietGroup, null, null, seed, new SimulationOptions { Seed = seed, Agents = settings.Agents, Events = settings.SparseEvents }, Sparse: true));
+        }
         return cases;
     }
 
     /// <summary>A file name for this case's events.</summary>
     internal string FileName =>
-        (Kind is { } kind ? $"{DriftScenario.KindName(kind)}-{(Mode == DriftMode.Sudden ? "sudden" : "gradual")}" : "quiet") + $"-seed{Seed}.jsonl";
+        (Kind is { } kind ? $"{DriftScenario.KindName(kind)}-{(Mode == DriftMode.Sudden ? "sudden" : "gradual")}" : Sparse ? "sparse-quiet" : "quiet") + $"-seed{Seed}.jsonl";
 }

@@ -10,7 +10,9 @@ internal sealed class EvaluationSettings
           --seeds N          seeds per drift scenario (default 5: seeds 1..N)
           --events N         decision events per drift scenario fleet (default 32000)
           --agents N         agents per fleet (default 4)
-          --quiet-events N   decision events of the quiet fleet (default 200000)
+          --quiet-events N   decision events of the quiet fleet (default 1000000)
+          --sparse-seeds N   sparse quiet fleets, seeds 1001..1000+N (default 3)
+          --sparse-events N  decision events per sparse quiet fleet (default 300000)
           --quiet-seed N     seed of the quiet fleet (default 1)
           --out DIR          where evaluation.json goes (default benchmarks/results)
           --readme FILE      README whose 'Detection evaluation' section is rewritten (default benchmarks/README.md; '-' for none)
@@ -25,7 +27,11 @@ internal sealed class EvaluationSettings
 
     internal int Agents { get; private set; } = 4;
 
-    internal int QuietEvents { get; private set; } = 200_000;
+    internal int QuietEvents { get; private set; } = 1_000_000;
+
+    internal int SparseSeeds { get; private set; } = 3;
+
+    internal int SparseEvents { get; private set; } = 300_000;
 
     internal long QuietSeed { get; private set; } = 1;
 
@@ -62,6 +68,8 @@ internal sealed class EvaluationSettings
                 case "--agents": settings.Agents = Positive(); break;
                 case "--quiet-events": settings.QuietEvents = Positive(); break;
                 case "--quiet-seed": settings.QuietSeed = Positive(); break;
+                case "--sparse-seeds": settings.SparseSeeds = Positive(); break;
+                case "--sparse-events": settings.SparseEvents = Positive(); break;
                 case "--out": settings.OutDirectory = Value(); break;
                 case "--readme": settings.Readme = Value() is var readme && readme == "-" ? null : readme; break;
                 case "--work": settings.WorkDirectory = Value(); break;
@@ -77,5 +85,5 @@ internal sealed class EvaluationSettings
     /// <summary>The command line that reproduces these settings (output paths left out).</summary>
     internal string CommandLine() => string.Create(
         CultureInfo.InvariantCulture,
-        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents} --quiet-seed {QuietSeed}");
+        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents} --quiet-seed {QuietSeed} --sparse-seeds {SparseSeeds} --sparse-events {SparseEvents}");
 }

@@ -53,6 +53,8 @@ var report = new
     settings.Events,
     settings.Agents,
     settings.QuietEvents,
+    settings.SparseSeeds,
+    settings.SparseEvents,
     Seconds = Math.Round(seconds, 1),
     Processors = Environment.ProcessorCount,
     Runtime = Environment.Version.ToString(),

@@ -12,10 +12,27 @@ public class TargetCheckTests
         return new CaseResult(group, 1, $"latency-creep:onset=0.5,mode={mode},ramp=2000,agent=a", "a", 4000, "metrics.latency_ms", 0, 0, NoAlarms, score, score, 0);
     }
 
-    private static CaseResult Quiet(int falseAlarms, long quiet)
+    private static CaseResult Quiet(int falseAlarms, long quiet, string group = EvaluationCase.QuietGroup)
     {
         var score = new RunScore(null, null, null, null, falseAlarms, quiet, NoAlarms, []);
-        return new CaseResult(EvaluationCase.QuietGroup, 1, null, null, null, null, 0, 0, NoAlarms, score, score, 0);
+        return new CaseResult(group, 1, null, null, null, null, 0, 0, NoAlarms, score, score, 0);
+    }
+
+    [Fact]
+    public void Of_OneSparseQuietFleetAboveTargetWhileAllQuietBelow_FalseAlarmTargetFails()
+    {
+        CaseResult[] results =
+        [
+            Quiet(0, 1_000_000),
+            Quiet(1, 50_000, EvaluationCase.SparseQuietGroup),
+            Quiet(0, 300_000, EvaluationCase.SparseQuietGroup),
+        ];
+
+        var check = TargetCheck.Of(results, r => r.DriftWatch);
+
+        Assert.True(check.AllQuiet.FalseAlarmsPer10k <= TargetCheck.MaxFalseAlarmsPer10k);
+        Assert.Equal(0.2, check.WorstQuietFleetPer10k, 12);
+        Assert.False(check.FalseAlarmsMet);
     }
 
     [Fact]

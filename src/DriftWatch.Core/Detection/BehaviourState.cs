@@ -80,6 +80,26 @@ internal sealed class BehaviourState : IFeatureVisitor
         DecisionFeaturizer.Visit(decision, this);
     }
 
+    /// <summary>True when an interim look is due: armed, and the window holds a multiple of the look interval.</summary>
+    public bool LookDue =>
+        _budget?.Look is not null
+        && _windowEvents % _options.InterimLookEvery == 0
+        && _windowEvents < _options.CurrentWindowSize;
+
+    /// <summary>Runs an interim look over every feature's window so far; alerts are appended.</summary>
+    public void Look(DateTimeOffset at, List<RankedAlert> alerts)
+    {
+        if (_budget?.Look is not { } look)
+        {
+            return;
+        }
+
+        foreach (var tracker in _trackers)
+        {
+            tracker.Look(_context, look, Key, at, _windowEnd, alerts);
+        }
+    }
+
     /// <summary>Closes the filling window: absorbs it into the reference, or tests it once armed.</summary>
     public WindowSummary CloseWindow(DateTimeOffset at, List<FeatureScore> scores, List<RankedAlert> alerts)
     {

@@ -13,9 +13,11 @@ namespace DriftWatch.Core.Detection;
 /// </summary>
 internal sealed class CountTracker : FeatureTracker
 {
-    // Cells whose expected current count is below this are pooled, which keeps the chi-square
-    // approximation honest in the far tail the false-alarm budget asks for.
+    // Text sketch only: cells whose expected current count is below this are pooled (categorical features
+    // use SparseHomogeneity instead, which tests sparse categories exactly).
     private const double MinExpected = 5;
+    // Pseudo-count per category added to the reference for the effect size only (Jeffreys prior).
+    private const double SmoothingPrior = 0.5;
     private const int RecentTexts = 8;
     // Recent texts name the n-grams of a moved text bucket in alerts; kept short so a behaviour's state stays small.
     private const int MaxRememberedTextLength = 512;
@@ -89,7 +91,15 @@ internal sealed class CountTracker : FeatureTracker
     public override void AbsorbReferenceBlock(DetectionContext context)
     {
         int minimum = context.Options.MinWindowObservations;
-        if (_referenceEvents >= minimum && _currentEvents >= minimum)
+        if (_referenceEvents >= minimum && _currentEvents >= minimum && Kind != FeatureKind.Text)
+        {
+            var sparse = SparseHomogeneity.Test(_reference.AsSpan(0, Slots), _current.AsSpan(0, Slots));
+            if (sparse.HasChiSquare)
+            {
+                AddCalibration(sparse.ChiSquare, sparse.DegreesOfFreedom);
+            }
+        }
+        else if (_referenceEvents >= minimum && _currentEvents >= minimum)
         {
             var chi = PooledChiSquare();
             if (chi.DegreesOfFreedom > 0)
@@ -143,7 +153,71 @@ internal sealed class CountTracker : FeatureTracker
     /// <summary>The reference counts, aligned with the category index (or the text buckets).</summary>
     public IReadOnlyList<double> ReferenceCounts() => _reference.AsSpan(0, Slots).ToArray();
 
-    protected override WindowTest Test(DetectionContext context, DetectionContext.Budget budget)
+    protected override WindowTest Test(DetectionContext context, DetectionContext.Budget budget) =>
+        Kind == FeatureKind.Text ? TextTest(context, budget) : SparseTest(context, budget);
+
+    /// <summary>
+    /// Categorical and conditional features: <see cref="SparseHomogeneity"/> (chi-square over well-filled
+    /// categories, exact tests for sparse ones), each part at half the budget's α when both are present.
+    /// The part nearer its threshold is reported; the combined p-value feeds the CUSUM.
+    /// </summary>
+    private WindowTest SparseTest(DetectionContext context, DetectionContext.Budget budget)
+    {
+        int slots = Slots;
+        double floor = context.Options.MinJensenShannonEffect;
+        double js = SmoothedJensenShannon(slots);
+        var sparse = SparseHomogeneity.Test(_reference.AsSpan(0, slots), _current.AsSpan(0, slots), Dispersion);
+        if (!sparse.HasChiSquare && !sparse.HasExact)
+        {
+            return new WindowTest(DetectorNames.ChiSquare, 0, double.MaxValue, 1, DetectorNames.JensenShannon, js, floor);
+        }
+
+        bool both = sparse.HasChiSquare && sparse.HasExact;
+        double chiRatio = 0;
+        double chiThreshold = 0;
+        if (sparse.HasChiSquare)
+        {
+            chiThreshold = Dispersion * context.ChiSquareThreshold(budget, sparse.DegreesOfFreedom, halved: both);
+            chiRatio = sparse.ChiSquare / chiThreshold;
+        }
+
+        double exactRatio = 0;
+        double exactScore = 0;
+        double exactThreshold = -Math.Log10(both ? budget.Alpha / 2 : budget.Alpha);
+        if (sparse.HasExact)
+        {
+            exactScore = -Math.Log10(Math.Max(sparse.ExactAdjustedP, 1e-300));
+            exactRatio = exactScore / exactThreshold;
+        }
+
+        return sparse.HasChiSquare && chiRatio >= exactRatio
+            ? new WindowTest(DetectorNames.ChiSquare, sparse.ChiSquare, chiThreshold, sparse.PValue, DetectorNames.JensenShannon, js, floor)
+            : new WindowTest(DetectorNames.Exact, exactScore, exactThreshold, sparse.PValue, DetectorNames.JensenShannon, js, floor);
+    }
+
+    /// <summary>
+    /// Effect size with a Jeffreys prior on the reference: half a count on every category either side saw,
+    /// so a category the reference never saw has a small share rather than none.
+    /// </summary>
+    private double SmoothedJensenShannon(int slots)
+    {
+        double[] smoothed = ArrayPool<double>.Shared.Rent(slots);
+        try
+        {
+            for (int i = 0; i < slots; i++)
+            {
+                smoothed[i] = _reference[i] + _current[i] > 0 ? _reference[i] + SmoothingPrior : 0;
+            }
+
+            return CategoricalTests.JensenShannonDistance(smoothed.AsSpan(0, slots), _current.AsSpan(0, slots));
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(smoothed);
+        }
+    }
+
+    private WindowTest TextTest(DetectionContext context, DetectionContext.Budget budget)
     {
         var chi = PooledChiSquare();
         int slots = Slots;
@@ -156,7 +230,9 @@ internal sealed class CountTracker : FeatureTracker
         double dispersion = Dispersion;
         double threshold = dispersion * context.ChiSquareThreshold(budget, (int)chi.DegreesOfFreedom);
         double p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / dispersion, chi.DegreesOfFreedom);
-        if (TextNull(budget.Alpha) is { } fitted && chi.DegreesOfFreedom * fitted.UnitThreshold < threshold)
+        // The fitted null describes whole windows; an interim look on a partial window keeps the plain
+        // (conservative) chi-square threshold.
+        if (!budget.IsLook && TextNull(budget.Alpha) is { } fitted && chi.DegreesOfFreedom * fitted.UnitThreshold < threshold)
         {
             threshold = chi.DegreesOfFreedom * fitted.UnitThreshold;
             p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / (chi.DegreesOfFreedom * fitted.Scale), fitted.Nu);

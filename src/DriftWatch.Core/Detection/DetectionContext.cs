@@ -10,14 +10,17 @@ namespace DriftWatch.Core.Detection;
 /// 2·F·target / W windows). Both are then tightened by <see cref="SafetyFactor"/>, because the tail and
 /// run-length approximations are not exact: every window is compared with the same finite reference
 /// (so scores are slightly correlated), counts are discrete, and Siegmund's run-length formula is an
-/// approximation. Thresholds depend only on F and degrees of freedom, so they are cached here.
+/// approximation. With interim looks (<see cref="DriftMonitorOptions.InterimLookEvery"/>) the window test's
+/// α is halved and the other half is shared by the L looks inside the window (α/(2L) each), so a window
+/// still spends at most its α whichever of its tests fires. Thresholds depend only on F, the look flag and
+/// degrees of freedom, so they are cached here.
 /// </summary>
 internal sealed class DetectionContext
 {
     /// <summary>Design false-alarm rate = target rate / SafetyFactor; measured rates stay below the target.</summary>
     public const double SafetyFactor = 4;
 
-    private readonly Dictionary<long, double> _chiSquare = [];
+    private readonly Dictionary<(int Features, bool Look, bool Halved, int Df), double> _chiSquare = [];
     private readonly Dictionary<int, Budget> _budgets = [];
 
     public DetectionContext(DriftMonitorOptions options)
@@ -35,24 +38,32 @@ internal sealed class DetectionContext
             double windows = SafetyFactor * Options.TargetEventsBetweenFalseAlarms / Options.CurrentWindowSize;
             double alpha = Math.Clamp(1 / (2 * featureCount * windows), 1e-12, 0.25);
             double runLength = 2 * featureCount * windows;
-            budget = new Budget(
-                featureCount,
-                alpha,
-                SpecialFunctions.KolmogorovInverseSurvival(alpha),
-                Cusum.ThresholdForRunLength(runLength, Options.CusumDrift));
+            double cusum = Cusum.ThresholdForRunLength(runLength, Options.CusumDrift);
+            int looks = Options.InterimLooksPerWindow;
+            Budget? look = null;
+            if (looks > 0)
+            {
+                // The window's test α is split: half for the test at the window's close, half shared evenly
+                // (Bonferroni) by the interim looks inside it.
+                double lookAlpha = Math.Clamp(alpha / (2 * looks), 1e-14, 0.25);
+                look = new Budget(featureCount, lookAlpha, SpecialFunctions.KolmogorovInverseSurvival(lookAlpha), cusum) { IsLook = true };
+                alpha /= 2;
+            }
+
+            budget = new Budget(featureCount, alpha, SpecialFunctions.KolmogorovInverseSurvival(alpha), cusum) { Look = look };
             _budgets.Add(featureCount, budget);
         }
 
         return budget;
     }
 
-    /// <summary>chi2.isf(α, df) for the budget's α.</summary>
-    public double ChiSquareThreshold(Budget budget, int degreesOfFreedom)
+    /// <summary>chi2.isf(α, df) for the budget's α (α/2 when the test shares α with an exact part).</summary>
+    public double ChiSquareThreshold(Budget budget, int degreesOfFreedom, bool halved = false)
     {
-        long key = ((long)budget.FeatureCount << 32) | (uint)degreesOfFreedom;
+        var key = (budget.FeatureCount, budget.IsLook, halved, degreesOfFreedom);
         if (!_chiSquare.TryGetValue(key, out double threshold))
         {
-            threshold = SpecialFunctions.ChiSquareInverseSurvival(budget.Alpha, degreesOfFreedom);
+            threshold = SpecialFunctions.ChiSquareInverseSurvival(halved ? budget.Alpha / 2 : budget.Alpha, degreesOfFreedom);
             _chiSquare.Add(key, threshold);
         }
 
@@ -60,5 +71,12 @@ internal sealed class DetectionContext
     }
 
     /// <summary>Per-feature false-alarm allowances for a behaviour testing <see cref="FeatureCount"/> features.</summary>
-    internal sealed record Budget(int FeatureCount, double Alpha, double KolmogorovThreshold, double CusumThreshold);
+    internal sealed record Budget(int FeatureCount, double Alpha, double KolmogorovThreshold, double CusumThreshold)
+    {
+        /// <summary>Whether this is the budget of one interim look (not of a window's close).</summary>
+        public bool IsLook { get; init; }
+
+        /// <summary>The budget of each interim look inside a window; null when looks are off.</summary>
+        public Budget? Look { get; init; }
+    }
 }

@@ -6,6 +6,12 @@ public static class DetectorNames
     /// <summary>Pearson chi-square test of homogeneity (categorical, conditional, text sketch).</summary>
     public const string ChiSquare = "chi2";
 
+    /// <summary>
+    /// Exact (hypergeometric) tests of sparse categories, Bonferroni-combined; score -log10 of the adjusted
+    /// p-value, threshold -log10 of its α.
+    /// </summary>
+    public const string Exact = "exact";
+
     /// <summary>Jensen-Shannon distance, base 2: effect size of categorical shifts.</summary>
     public const string JensenShannon = "js";
 

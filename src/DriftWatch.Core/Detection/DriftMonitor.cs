@@ -79,8 +79,12 @@ public sealed class DriftMonitor : IDriftMonitor
         {
             (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts));
         }
+        else if (state.LookDue)
+        {
+            state.Look(decision.Timestamp, _alerts);
+        }
 
-        return windows is null ? DetectionStep.Empty : TakeStep(windows);
+        return windows is null && _alerts.Count == 0 ? DetectionStep.Empty : TakeStep(windows ?? []);
     }
 
     /// <inheritdoc />

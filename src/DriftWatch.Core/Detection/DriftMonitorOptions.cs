@@ -59,6 +59,17 @@ public sealed class DriftMonitorOptions
     /// </summary>
     public double MinWassersteinEffect { get; set; } = 0.1;
 
+    /// <summary>
+    /// Events of a behaviour between interim looks inside a window: every this many events each categorical,
+    /// conditional and numeric feature not already alerting is tested on its window so far, at a share of
+    /// the false-alarm budget, so strong evidence alerts within tens of events instead of at the window's
+    /// end. 0 turns the looks off (tests run at window close only). Default 25.
+    /// </summary>
+    public int InterimLookEvery { get; set; } = 25;
+
+    /// <summary>Interim looks per window under these settings (0 when they are off).</summary>
+    internal int InterimLooksPerWindow => InterimLookEvery > 0 ? (CurrentWindowSize - 1) / InterimLookEvery : 0;
+
     /// <summary>CUSUM allowance k, in standard-normal units per window. Default 1.0.</summary>
     public double CusumDrift { get; set; } = 1.0;
 
@@ -98,6 +109,7 @@ public sealed class DriftMonitorOptions
         Require(MinReferenceObservations >= 20, nameof(MinReferenceObservations), MinReferenceObservations, "must be at least 20");
         Require(MinJensenShannonEffect is >= 0 and < 1, nameof(MinJensenShannonEffect), MinJensenShannonEffect, "must be in [0, 1)");
         Require(MinWassersteinEffect >= 0, nameof(MinWassersteinEffect), MinWassersteinEffect, "must be non-negative");
+        Require(InterimLookEvery == 0 || (InterimLookEvery >= 5 && InterimLookEvery <= CurrentWindowSize / 2), nameof(InterimLookEvery), InterimLookEvery, "must be 0 (off) or between 5 and half of CurrentWindowSize");
         Require(CusumDrift > 0, nameof(CusumDrift), CusumDrift, "must be positive");
         Require(RearmAfterQuietWindows >= 1, nameof(RearmAfterQuietWindows), RearmAfterQuietWindows, "must be at least 1");
         Require(MaxCategories is >= 2 and <= 1024, nameof(MaxCategories), MaxCategories, "must be in [2, 1024]");

@@ -194,6 +194,41 @@ internal abstract class FeatureTracker(FeatureId id, FeatureKind kind)
         ClearCurrentStart();
     }
 
+    /// <summary>
+    /// Interim look inside a window: a feature that is not alerting already is tested on its window so far
+    /// with the look's (smaller) α. A firing test starts the episode and alerts now; the window goes on
+    /// filling and is tested at its close as usual. Nothing else changes (no CUSUM step, no scores), so a
+    /// look leaves no state of its own. Text sketches are tested at a look against the plain
+    /// chi-square threshold, not their fitted null (which describes whole windows).
+    /// </summary>
+    public void Look(
+        DetectionContext context,
+        DetectionContext.Budget look,
+        in BehaviourKey key,
+        DateTimeOffset at,
+        DateTimeOffset windowEnd,
+        List<RankedAlert> alerts)
+    {
+        var options = context.Options;
+        if (_inEpisode || !HasCurrent
+            || ReferenceEvents < options.MinReferenceObservations || CurrentEvents < options.MinWindowObservations)
+        {
+            return;
+        }
+
+        var test = Test(context, look);
+        if (!test.Fired)
+        {
+            return;
+        }
+
+        _inEpisode = true;
+        _quietWindows = 0;
+        double z = SpecialFunctions.NormalInverseSurvival(Math.Clamp(test.PValue, 1e-300, 1 - 1e-12));
+        double rank = test.EffectFloor > 0 ? test.Effect / test.EffectFloor : z;
+        alerts.Add(new RankedAlert(rank, BuildAlert(options, key, test, false, look, at, CurrentStart, windowEnd)));
+    }
+
     private DriftAlert BuildAlert(
         DriftMonitorOptions options,
         in BehaviourKey key,

@@ -54,12 +54,17 @@ public sealed class SnapshotRecorderTests : IDisposable
         Assert.NotEmpty(drifted);
         Assert.Equal(run.Alerts[0].DecisionsSeen, drifted[0].DecisionsSeen);
         var reference = await run.Store.GetAsync(run.Recorder.LastGood(drifted[0].Recorded.Key)!.Id, CancellationToken.None);
-        // The fullest drifted snapshot: one taken early in a period holds too few decisions to test.
+        // The fullest drifted snapshot ranks the misrouted segment first. Detection now alerts within tens of
+        // events of the onset, so the drifted snapshot (the period up to the alert) may hold too few misrouted
+        // decisions for the diff to call the change significant; the first period closed after the alert does.
         var largest = drifted.MaxBy(static r => r.Recorded.Snapshot.EventCount).Recorded;
         var stored = await run.Store.GetAsync(largest.Id, CancellationToken.None);
         var diff = SnapshotDiff.Compute(reference!, stored!);
         Assert.Equal(MisroutedSegment, diff.Changes[0].Feature);
-        Assert.True(diff.Changes[0].Significant, diff.Changes[0].Summary);
+        var after = run.Recorded.First(r => r.Recorded.Kind == RecordedSnapshotKind.Period && r.DecisionsSeen > drifted[0].DecisionsSeen).Recorded;
+        var closed = SnapshotDiff.Compute(reference!, (await run.Store.GetAsync(after.Id, CancellationToken.None))!);
+        Assert.Equal(MisroutedSegment, closed.Changes[0].Feature);
+        Assert.True(closed.Changes[0].Significant, closed.Changes[0].Summary);
     }
 
     [Fact]

@@ -76,7 +76,8 @@ public static class StateCheckpoint
             options.MaxKeysPerFamily,
             options.TextSketchBuckets,
             options.NumericReferencePoints,
-            options.TopShifts);
+            options.TopShifts,
+            options.InterimLookEvery);
         return BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0);
     }
 

@@ -82,6 +82,71 @@ def categorical_cases():
     return out
 
 
+def hypergeom_cases():
+    out = []
+    for population, successes, draws in [(2250, 5, 250), (2250, 14, 250), (2250, 2000, 250), (40, 10, 12),
+                                         (5000, 1, 250), (100000, 3000, 2000), (2250, 160, 250)]:
+        low = max(0, draws - (population - successes))
+        high = min(successes, draws)
+        for k in sorted({low, low + 1, (low + high) // 2, high - 1, high, int(draws * successes / population) + 3}):
+            if k < low or k > high:
+                continue
+            out.append({"population": population, "successes": successes, "draws": draws, "k": k,
+                        "sf": float(stats.hypergeom.sf(k - 1, population, successes, draws)),
+                        "cdf": float(stats.hypergeom.cdf(k, population, successes, draws))})
+    return out
+
+
+WELL_FILLED = 40
+
+
+def sparse_homogeneity(ref, cur):
+    """The rule of SparseHomogeneity.cs, written independently with scipy."""
+    ref = np.array(ref, float)
+    cur = np.array(cur, float)
+    r, c = ref.sum(), cur.sum()
+    used = (ref + cur) > 0
+    well = used & (c * ref / r >= WELL_FILLED)
+    sparse = used & ~well
+    population, draws = int(round(r)) + int(round(c)), int(round(c))
+
+    def two_sided(k, successes):
+        return min(1.0, 2 * min(stats.hypergeom.sf(k - 1, population, successes, draws),
+                                stats.hypergeom.cdf(k, population, successes, draws)))
+
+    exact = [two_sided(int(round(cur[i])), int(round(ref[i])) + int(round(cur[i]))) for i in np.flatnonzero(sparse)]
+    if sparse.sum() >= 2:
+        exact.append(two_sided(int(round(cur[sparse].sum())), int(round(ref[sparse].sum())) + int(round(cur[sparse].sum()))))
+    chi, chi_p, df = 0.0, 1.0, 0
+    if well.sum() >= 2:
+        chi, chi_p, df, _ = stats.chi2_contingency(np.array([ref[well], cur[well]]), correction=False)
+    exact_adj = min(1.0, len(exact) * min(exact)) if exact else 1.0
+    if df > 0 and exact:
+        p = min(1.0, 2 * min(chi_p, exact_adj))
+    elif df > 0:
+        p = chi_p
+    elif exact:
+        p = exact_adj
+    else:
+        p = 1.0
+    return {"reference": [float(v) for v in ref], "current": [float(v) for v in cur], "chi2": float(chi),
+            "df": int(df), "chi2_p": float(chi_p), "exact_tests": len(exact),
+            "exact_min_p": float(min(exact)) if exact else 1.0, "p": float(p)}
+
+
+def sparse_cases():
+    tables = [
+        ([2000, 0], [245, 5]),                       # reference 100% one category, a new value appears
+        ([1992, 8], [244, 6]),                       # a rare status 0.4% -> 2.4%
+        ([1200, 500, 292, 8], [150, 60, 34, 6]),     # well-filled and sparse categories together
+        ([1200, 500, 292, 8], [60, 150, 34, 6]),     # a move among the well-filled ones
+        ([1000, 600, 3, 1, 0], [120, 80, 10, 2, 3]),
+        ([700, 700, 600], [80, 90, 80]),             # chi-square part only
+        ([30, 10, 5], [20, 8, 2]),                   # exact part only
+    ]
+    return [sparse_homogeneity(ref, cur) for ref, cur in tables]
+
+
 def sample_pairs():
     pairs = [
         (rng.normal(0, 1, 60), rng.normal(0.4, 1, 45)),
@@ -163,6 +228,8 @@ def main():
         "kolmogorov_sf": kol_sf, "kolmogorov_isf": kol_isf,
         "normal_isf": normal_cases(),
         "categorical": categorical_cases(),
+        "hypergeom": hypergeom_cases(),
+        "sparse_homogeneity": sparse_cases(),
         "samples": sample_pairs(),
         "mmd": mmd_cases(),
         "change_detection": change_detection_cases(),
