@@ -2,9 +2,10 @@ using BenchmarkDotNet.Running;
 using DriftWatch.Benchmarks;
 using DriftWatch.Benchmarks.Influx;
 using DriftWatch.Benchmarks.Ingest;
+using DriftWatch.Benchmarks.Statistics;
 
 // Harnesses that need a live server, or report figures rather than timings, run by name outside
-// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu`.
+// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu | ks-scipy`.
 switch (args)
 {
     case ["ingest", .. var rest]:
@@ -14,6 +15,8 @@ switch (args)
     case ["detection-figures", .. var rest]:
         DetectionFigures.Run(Console.Out, rest);
         return 0;
+    case ["ks-scipy", .. var rest]:
+        return await KsScipyBenchmark.RunAsync(rest);
     case ["ml-cpu", ..]:
         MlCpuCost.Run();
         return 0;
