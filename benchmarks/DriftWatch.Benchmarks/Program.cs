@@ -5,7 +5,7 @@ using DriftWatch.Benchmarks.Ingest;
 using DriftWatch.Benchmarks.Statistics;
 
 // Harnesses that need a live server, or report figures rather than timings, run by name outside
-// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu | ks-scipy`.
+// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu | ks-scipy | parse-figures`.
 switch (args)
 {
     case ["ingest", .. var rest]:
@@ -15,6 +15,8 @@ switch (args)
     case ["detection-figures", .. var rest]:
         DetectionFigures.Run(Console.Out, rest);
         return 0;
+    case ["parse-figures", ..]:
+        return ParseFigures.Run();
     case ["ks-scipy", .. var rest]:
         return await KsScipyBenchmark.RunAsync(rest);
     case ["ml-cpu", ..]:
