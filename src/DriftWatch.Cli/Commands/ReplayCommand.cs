@@ -41,7 +41,8 @@ internal static class ReplayCommand
             }
 
             var outPath = parse.GetValue(alertsOut)!;
-            using var reader = new StreamReader(inputPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            // Read as bytes: lines are split and parsed without decoding them to strings (same alerts as text).
+            await using var reader = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
             await using var writer = outPath == "-"
                 ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false))
                 : new StreamWriter(outPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
@@ -50,7 +51,7 @@ internal static class ReplayCommand
             ReplaySummary? summary = null;
             await Progress.RunAsync(
                 $"replaying {inputPath}",
-                () => (reader.BaseStream.Position, length),
+                () => (reader.Position, length),
                 quiet: outPath == "-",
                 async ct => summary = await runner.RunAsync(
                     reader,
