@@ -2,10 +2,11 @@ using BenchmarkDotNet.Running;
 using DriftWatch.Benchmarks;
 using DriftWatch.Benchmarks.Influx;
 using DriftWatch.Benchmarks.Ingest;
+using DriftWatch.Benchmarks.Replay;
 using DriftWatch.Benchmarks.Statistics;
 
 // Harnesses that need a live server, or report figures rather than timings, run by name outside
-// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu | ks-scipy | parse-figures`.
+// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu | ks-scipy | parse-figures | replay`.
 switch (args)
 {
     case ["ingest", .. var rest]:
@@ -15,6 +16,8 @@ switch (args)
     case ["detection-figures", .. var rest]:
         DetectionFigures.Run(Console.Out, rest);
         return 0;
+    case ["replay", .. var rest]:
+        return await ReplayBenchmark.RunAsync(rest);
     case ["parse-figures", ..]:
         return ParseFigures.Run();
     case ["ks-scipy", .. var rest]:
