@@ -70,6 +70,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             AutoCommitIntervalMs = (int)options.CommitInterval.TotalMilliseconds,
             AutoOffsetReset = options.StartFromEarliest ? AutoOffsetReset.Earliest : AutoOffsetReset.Latest,
             EnablePartitionEof = false,
+            FetchWaitMaxMs = (int)options.FetchWait.TotalMilliseconds,
             ClientId = $"driftwatch-{Environment.MachineName}-{Environment.ProcessId}",
         };
         foreach (var (key, value) in options.Extra)

@@ -84,6 +84,28 @@ public sealed class StageTests : Akka.TestKit.Xunit2.TestKit
         Assert.True(down.Writes > 1);
     }
 
+    [Fact]
+    public async Task SinkStage_AlertPath_WritesEachAlertBeforeTheBatchAndTheBatchLeavesItOut()
+    {
+        var sink = new RecordingSink("alerts", failures: 0);
+        var stage = new SinkStage([sink], null, new PipelineOptions(), new PipelineStatistics(), () => 0, TimeProvider.System, NullLogger.Instance);
+        var quiet = new ProcessedMessage(Valid(1), AgentEventParser.Parse(Valid(1).Value), DetectionStep.Empty);
+        var probe = Source.From(new[] { WithAlert(0), quiet })
+            .Via(stage.CreateAlertPath(CancellationToken.None))
+            .RunWith(this.SinkProbe<ProcessedMessage>(), Sys.Materializer());
+
+        probe.Request(2);
+        var first = probe.ExpectNext();
+        int alertsBeforeBatch = sink.Alerts.Count;
+        var second = probe.ExpectNext();
+        probe.ExpectComplete();
+        await stage.WriteAsync([first, second], CancellationToken.None);
+
+        Assert.Equal(1, alertsBeforeBatch);
+        Assert.Equal("alert 0", Assert.Single(sink.Alerts).Summary);
+        Assert.Equal([0L, 1L], new[] { first.Message.Offset, second.Message.Offset });
+    }
+
     private static ConsumedMessage Valid(int i) => new("t", 0, i, null, AgentEventWriter.ToUtf8Bytes(new DecisionEvent
     {
         EventId = $"evt-{i}",
