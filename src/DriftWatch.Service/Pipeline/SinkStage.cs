@@ -72,6 +72,12 @@ internal sealed class SinkStage
             await WithRetryAsync(sink.Name, ct => sink.WriteAsync(alerts, ct), cancellationToken).ConfigureAwait(false);
         }
 
+        double milliseconds = (_time.GetUtcNow() - item.Message.BrokerTimestamp).TotalMilliseconds;
+        for (int i = 0; i < item.Detection.Alerts.Count; i++)
+        {
+            PipelineLatency.EventToAlert.Record(milliseconds);
+        }
+
         return item;
     }
 
@@ -98,6 +104,18 @@ internal sealed class SinkStage
             foreach (var sink in _sinks)
             {
                 await WithRetryAsync(sink.Name, ct => sink.WriteAsync(results, ct), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (PipelineLatency.EventToResults.Enabled)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var item in batch)
+            {
+                if (!item.Message.IsControl)
+                {
+                    PipelineLatency.EventToResults.Record((now - item.Message.BrokerTimestamp).TotalMilliseconds);
+                }
             }
         }
 

@@ -106,6 +106,38 @@ public sealed class StageTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal([0L, 1L], new[] { first.Message.Offset, second.Message.Offset });
     }
 
+    [Fact]
+    public async Task SinkStage_ResultsAndAlertWritten_RecordsLatencyFromTheEventsTimestamp()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start.AddMilliseconds(40));
+        var stage = new SinkStage([new RecordingSink("s", failures: 0)], null, new PipelineOptions(), new PipelineStatistics(), () => 0, time, NullLogger.Instance);
+        var recorded = new List<(string Name, double Value)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PipelineLatency.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            lock (recorded)
+            {
+                recorded.Add((instrument.Name, value));
+            }
+        });
+        listener.Start();
+
+        var item = WithAlert(0); // produced at Start
+        await stage.WriteAlertsAsync(item, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(60));
+        await stage.WriteAsync([item], CancellationToken.None);
+
+        Assert.Contains((PipelineLatency.EventToAlertName, 40.0), recorded);
+        Assert.Contains((PipelineLatency.EventToResultsName, 100.0), recorded);
+    }
+
     private static ConsumedMessage Valid(int i) => new("t", 0, i, null, AgentEventWriter.ToUtf8Bytes(new DecisionEvent
     {
         EventId = $"evt-{i}",
