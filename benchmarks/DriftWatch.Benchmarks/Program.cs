@@ -6,7 +6,7 @@ using DriftWatch.Benchmarks.Replay;
 using DriftWatch.Benchmarks.Statistics;
 
 // Harnesses that need a live server, or report figures rather than timings, run by name outside
-// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu | ks-scipy | parse-figures | replay`.
+// BenchmarkDotNet: `dotnet run -c Release -- ingest | influx-sink | detection-figures | ml-cpu | ks-scipy | parse-figures | replay | latency`.
 switch (args)
 {
     case ["ingest", .. var rest]:
@@ -16,6 +16,8 @@ switch (args)
     case ["detection-figures", .. var rest]:
         DetectionFigures.Run(Console.Out, rest);
         return 0;
+    case ["latency", .. var rest]:
+        return await LatencyBenchmark.RunAsync(rest);
     case ["replay", .. var rest]:
         return await ReplayBenchmark.RunAsync(rest);
     case ["parse-figures", ..]:
