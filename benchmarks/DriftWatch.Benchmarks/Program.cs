@@ -2,10 +2,12 @@ using BenchmarkDotNet.Running;
 using DriftWatch.Benchmarks;
 using DriftWatch.Benchmarks.Influx;
 using DriftWatch.Benchmarks.Ingest;
+using DriftWatch.Benchmarks.Replay;
 using DriftWatch.Benchmarks.State;
+using DriftWatch.Benchmarks.Statistics;
 
 // Harnesses that need a live server, or report figures rather than timings, run by name outside
-// BenchmarkDotNet: `dotnet run -c Release -- ingest | state | influx-sink | detection-figures | ml-cpu`.
+// BenchmarkDotNet: `dotnet run -c Release -- ingest | state | influx-sink | detection-figures | ml-cpu | ks-scipy | parse-figures | replay | latency`.
 switch (args)
 {
     case ["ingest", .. var rest]:
@@ -17,6 +19,14 @@ switch (args)
     case ["detection-figures", .. var rest]:
         DetectionFigures.Run(Console.Out, rest);
         return 0;
+    case ["latency", .. var rest]:
+        return await LatencyBenchmark.RunAsync(rest);
+    case ["replay", .. var rest]:
+        return await ReplayBenchmark.RunAsync(rest);
+    case ["parse-figures", ..]:
+        return ParseFigures.Run();
+    case ["ks-scipy", .. var rest]:
+        return await KsScipyBenchmark.RunAsync(rest);
     case ["ml-cpu", ..]:
         MlCpuCost.Run();
         return 0;

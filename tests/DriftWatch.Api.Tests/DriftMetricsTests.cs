@@ -95,4 +95,29 @@ public sealed class DriftMetricsTests
         Assert.DoesNotContain("agent_id=\"a\"", text, StringComparison.Ordinal);
         Assert.Contains("agent_id=\"b\"", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void ToPrometheusText_PipelineLatencyRecorded_CountsItInItsHistogramBucket()
+    {
+        var metrics = new DriftMetrics();
+        using var meter = new System.Diagnostics.Metrics.Meter("DriftWatch.Pipeline"); // the pipeline's meter name
+        var histogram = meter.CreateHistogram<double>("driftwatch.pipeline.event_to_alert", "ms");
+        long below = Bucket(metrics.ToPrometheusText(), "25");
+        long at = Bucket(metrics.ToPrometheusText(), "50");
+
+        histogram.Record(30);
+        var text = metrics.ToPrometheusText();
+
+        Assert.Contains("# TYPE driftwatch_event_to_alert_milliseconds histogram\n", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE driftwatch_event_to_results_milliseconds histogram\n", text, StringComparison.Ordinal);
+        Assert.Equal(below, Bucket(text, "25"));
+        Assert.Equal(at + 1, Bucket(text, "50"));
+    }
+
+    private static long Bucket(string text, string bound)
+    {
+        string prefix = $"driftwatch_event_to_alert_milliseconds_bucket{{le=\"{bound}\"}} ";
+        string line = text.Split('\n').Single(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        return long.Parse(line[prefix.Length..], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -6,7 +6,8 @@ using DriftWatch.Core.Detection;
 namespace DriftWatch.Api.Metrics;
 
 /// <summary>
-/// The figures <c>GET /metrics</c> exposes in the Prometheus text format: pipeline counters and, per agent,
+/// The figures <c>GET /metrics</c> exposes in the Prometheus text format: pipeline counters, the stream's
+/// latency histograms (event to results written, event to alert written) and, per agent,
 /// environment, decision, feature and detector, the latest drift score and its threshold. The stream writes
 /// here; Prometheus scrapes it and can alert on <c>driftwatch_drift_score &gt; driftwatch_drift_threshold</c>.
 /// Thread-safe.
@@ -17,6 +18,12 @@ public sealed class DriftMetrics
 
     private readonly long[] _counters = new long[AllCounters.Length];
     private readonly ConcurrentDictionary<SeriesKey, ScoreSample> _scores = new();
+
+    /// <summary>Creates an empty set of figures; the pipeline's latency histograms are included from now on.</summary>
+    public DriftMetrics()
+    {
+        LatencyHistograms.EnsureListening();
+    }
 
     /// <summary>Records the latest score of one feature; replaces the previous value of the same series.</summary>
     public void Record(FeatureScore score)
@@ -69,6 +76,7 @@ public sealed class DriftMetrics
         Array.Sort(series, static (a, b) => a.Key.CompareTo(b.Key));
         AppendGauge(text, "driftwatch_drift_score", "Latest drift score of a feature.", series, static s => s.Score);
         AppendGauge(text, "driftwatch_drift_threshold", "Alert threshold of the drift score of a feature.", series, static s => s.Threshold);
+        LatencyHistograms.Append(text);
         return text.ToString();
     }
 

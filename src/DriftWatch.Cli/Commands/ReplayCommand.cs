@@ -44,26 +44,25 @@ internal static class ReplayCommand
             }
 
             var outPath = parse.GetValue(alertsOut)!;
-            using var reader = new StreamReader(inputPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            // Read as bytes: lines are split and parsed without decoding them to strings (same alerts as text).
+            await using var reader = new FileStream(inputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
             await using var writer = outPath == "-"
                 ? new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false))
                 : new StreamWriter(outPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 16);
             writer.NewLine = "\n";
             var length = Math.Max(1, new FileInfo(inputPath).Length);
-            using var otlp = parse.GetValue(format) == "otlp-json"
-                ? new OtlpJsonLineReader(reader, (line, reason) => Console.Error.WriteLine($"line {line}: {reason}"))
-                : null;
-            TextReader source = otlp ?? (TextReader)reader;
+            // OTLP JSON lines are mapped to decision events as text; decision-event files replay from bytes.
+            using var text = parse.GetValue(format) == "otlp-json" ? new StreamReader(reader, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16) : null;
+            using var otlp = text is null ? null : new OtlpJsonLineReader(text, (line, reason) => Console.Error.WriteLine($"line {line}: {reason}"));
+            void OnBadLine(BadLine bad) => Console.Error.WriteLine($"line {bad.LineNumber}: {bad.Reason}");
             ReplaySummary? summary = null;
             await Progress.RunAsync(
                 $"replaying {inputPath}",
-                () => (reader.BaseStream.Position, length),
+                () => (reader.Position, length),
                 quiet: outPath == "-",
-                async ct => summary = await runner.RunAsync(
-                    source,
-                    writer,
-                    bad => Console.Error.WriteLine($"line {bad.LineNumber}: {bad.Reason}"),
-                    cancellationToken: ct).ConfigureAwait(false),
+                async ct => summary = otlp is null
+                    ? await runner.RunAsync(reader, writer, OnBadLine, cancellationToken: ct).ConfigureAwait(false)
+                    : await runner.RunAsync(otlp, writer, OnBadLine, cancellationToken: ct).ConfigureAwait(false),
                 cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(stateOut) is { } stateOutPath)
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Features;
 using DriftWatch.Core.Statistics;
@@ -77,8 +78,8 @@ internal sealed class NumericTracker : FeatureTracker
         int minimum = context.Options.MinWindowObservations;
         if (values.Count >= minimum && _count >= minimum)
         {
-            double[] reference = [.. values];
-            Array.Sort(reference);
+            // The filling reference is kept sorted (see AddToReference), so a block sorts only its own window.
+            ReadOnlySpan<double> reference = CollectionsMarshal.AsSpan(values);
             Span<double> current = _window.AsSpan(0, _count);
             current.Sort();
             double en = (double)reference.Length * _count / (reference.Length + _count);
@@ -86,10 +87,7 @@ internal sealed class NumericTracker : FeatureTracker
         }
 
         int room = context.Options.ReferenceSize - values.Count;
-        for (int i = 0; i < _count && i < room; i++)
-        {
-            values.Add(_window[i]);
-        }
+        AddToReference(values, _window.AsSpan(0, Math.Max(0, Math.Min(_count, room))));
 
         _referenceEvents += _seen;
         ResetCurrent();
@@ -100,9 +98,7 @@ internal sealed class NumericTracker : FeatureTracker
     {
         if (_referenceValues is { Count: > 0 } values)
         {
-            double[] sorted = [.. values];
-            Array.Sort(sorted);
-            BuildSummary(sorted);
+            BuildSummary([.. values]); // already sorted
         }
 
         _referenceValues = null;
@@ -235,7 +231,7 @@ internal sealed class NumericTracker : FeatureTracker
         writer.Write(_referenceValues is not null);
         if (_referenceValues is not null)
         {
-            writer.WriteDoubles(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_referenceValues));
+            writer.WriteDoubles(CollectionsMarshal.AsSpan(_referenceValues));
         }
 
         writer.Write(_summary is not null);
@@ -265,6 +261,7 @@ internal sealed class NumericTracker : FeatureTracker
         _seen = reader.ReadInt64();
         _random = reader.ReadUInt64();
         _referenceValues = reader.ReadBoolean() ? [.. reader.ReadDoubles()] : null;
+        _referenceValues?.Sort(); // written sorted; sorting again also keeps checkpoints from before that working
         _summary = reader.ReadBoolean() ? reader.ReadDoubles() : null;
         _referenceEvents = reader.ReadDouble();
         _referenceMean = reader.ReadDouble();
@@ -277,6 +274,29 @@ internal sealed class NumericTracker : FeatureTracker
     {
         _count = 0;
         _seen = 0;
+    }
+
+    /// <summary>Merges <paramref name="block"/> into the ascending <paramref name="sorted"/>, which stays ascending.</summary>
+    private static void AddToReference(List<double> sorted, ReadOnlySpan<double> block)
+    {
+        if (block.IsEmpty)
+        {
+            return;
+        }
+
+        double[] added = block.ToArray();
+        Array.Sort(added);
+        int existing = sorted.Count;
+        CollectionsMarshal.SetCount(sorted, existing + added.Length);
+        Span<double> all = CollectionsMarshal.AsSpan(sorted);
+
+        // Merge from the back so that no value is overwritten before it has moved.
+        int i = existing - 1;
+        int j = added.Length - 1;
+        for (int k = all.Length - 1; j >= 0; k--)
+        {
+            all[k] = i >= 0 && all[i] > added[j] ? all[i--] : added[j--];
+        }
     }
 
     private void BuildSummary(double[] sorted)

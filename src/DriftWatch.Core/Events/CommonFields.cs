@@ -47,7 +47,7 @@ internal static class CommonFields
             return null;
         }
 
-        string? error = JsonFieldReader.ReadString(ref r, path, EventLimits.MaxIdentifierLength, allowEmpty: false, out string s);
+        string? error = JsonFieldReader.ReadPooledString(ref r, path, EventLimits.MaxIdentifierLength, allowEmpty: false, out string s);
         value = s;
         return error;
     }

@@ -141,13 +141,13 @@ internal static class DecisionEventReader
             case Seen.EventId:
                 return ReadString(ref r, path, MaxId, allowEmpty: false, out d.EventId);
             case Seen.AgentId:
-                return ReadString(ref r, path, MaxId, allowEmpty: false, out d.AgentId);
+                return ReadPooledString(ref r, path, MaxId, allowEmpty: false, out d.AgentId);
             case Seen.Timestamp:
                 return CommonFields.ReadTimestamp(ref r, path, out d.Timestamp);
             case Seen.Decision:
                 return ReadDecision(ref r, ref d);
             case Seen.AgentVersion when !isNull:
-                return ReadString(ref r, path, MaxId, allowEmpty: false, out d.AgentVersion);
+                return ReadPooledString(ref r, path, MaxId, allowEmpty: false, out d.AgentVersion);
             case Seen.Environment when !isNull:
                 return CommonFields.ReadEnvironment(ref r, path, out d.Environment);
             case Seen.StateVersion when !isNull:
@@ -186,12 +186,12 @@ internal static class DecisionEventReader
             if (r.ValueTextEquals("name"u8))
             {
                 r.Read();
-                error = d.Name is not null ? Duplicate("decision.name") : ReadString(ref r, "decision.name", MaxId, allowEmpty: false, out d.Name);
+                error = d.Name is not null ? Duplicate("decision.name") : ReadPooledString(ref r, "decision.name", MaxId, allowEmpty: false, out d.Name);
             }
             else if (r.ValueTextEquals("outcome"u8))
             {
                 r.Read();
-                error = d.Outcome is not null ? Duplicate("decision.outcome") : ReadString(ref r, "decision.outcome", MaxId, allowEmpty: false, out d.Outcome);
+                error = d.Outcome is not null ? Duplicate("decision.outcome") : ReadPooledString(ref r, "decision.outcome", MaxId, allowEmpty: false, out d.Outcome);
             }
             else if (r.ValueTextEquals("confidence"u8))
             {
@@ -345,14 +345,14 @@ internal static class DecisionEventReader
             if (r.ValueTextEquals("name"u8))
             {
                 r.Read();
-                error = name is not null ? Duplicate(prefix.Child("name")) : ReadString(ref r, prefix.Child("name"), MaxId, allowEmpty: false, out name);
+                error = name is not null ? Duplicate(prefix.Child("name")) : ReadPooledString(ref r, prefix.Child("name"), MaxId, allowEmpty: false, out name);
             }
             else if (r.ValueTextEquals("status"u8))
             {
                 r.Read();
                 error = statusSeen ? Duplicate(prefix.Child("status"))
                     : r.TokenType == JsonTokenType.Null ? null
-                    : ReadString(ref r, prefix.Child("status"), MaxId, allowEmpty: false, out status);
+                    : ReadPooledString(ref r, prefix.Child("status"), MaxId, allowEmpty: false, out status);
                 statusSeen = true;
             }
             else if (r.ValueTextEquals("latency_ms"u8))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace DriftWatch.Core.Events;
 
@@ -31,6 +32,28 @@ internal static class JsonFieldReader
         }
 
         value = r.GetString()!;
+        return CheckLength(value, path, maxLength, allowEmpty);
+    }
+
+    /// <summary>
+    /// <see cref="ReadString"/> for values that repeat from event to event (names, categorical values):
+    /// the string comes from <see cref="Utf8StringPool"/> when the value has no escapes.
+    /// </summary>
+    internal static string? ReadPooledString(ref Utf8JsonReader r, FieldPath path, int maxLength, bool allowEmpty, out string value)
+    {
+        if (r.TokenType != JsonTokenType.String || r.ValueIsEscaped || r.HasValueSequence)
+        {
+            return ReadString(ref r, path, maxLength, allowEmpty, out value);
+        }
+
+        // The reader validates UTF-8 only when it decodes; pooled bytes must be valid before they are shared.
+        ReadOnlySpan<byte> utf8 = r.ValueSpan;
+        if (!Utf8.IsValid(utf8))
+        {
+            return ReadString(ref r, path, maxLength, allowEmpty, out value);
+        }
+
+        value = Utf8StringPool.Get(utf8);
         return CheckLength(value, path, maxLength, allowEmpty);
     }
 
@@ -66,7 +89,7 @@ internal static class JsonFieldReader
             }
 
             r.Read();
-            error = ReadString(ref r, new FieldPath(path).Child(key), EventLimits.MaxIdentifierLength, allowEmpty: true, out string value);
+            error = ReadPooledString(ref r, new FieldPath(path).Child(key), EventLimits.MaxIdentifierLength, allowEmpty: true, out string value);
             if (error is not null)
             {
                 return error;
@@ -154,7 +177,7 @@ internal static class JsonFieldReader
 
     private static string? ReadMapKey(ref Utf8JsonReader r, string path, int count, out string key)
     {
-        key = r.GetString()!;
+        key = !r.ValueIsEscaped && !r.HasValueSequence && Utf8.IsValid(r.ValueSpan) ? Utf8StringPool.Get(r.ValueSpan) : r.GetString()!;
         if (count >= EventLimits.MaxMapEntries)
         {
             return $"{path}: must have at most {EventLimits.MaxMapEntries} entries";

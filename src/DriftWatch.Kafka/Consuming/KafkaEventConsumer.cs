@@ -76,6 +76,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             // Incremental rebalances: a member joining or leaving moves only the partitions that change owner,
             // so the others keep their agents' state in memory and keep consuming meanwhile.
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+            FetchWaitMaxMs = (int)options.FetchWait.TotalMilliseconds,
             ClientId = $"driftwatch-{Environment.MachineName}-{Environment.ProcessId}",
         };
         foreach (var (key, value) in options.Extra)

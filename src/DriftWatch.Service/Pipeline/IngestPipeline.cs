@@ -162,6 +162,7 @@ public sealed class IngestPipeline
                 .Via(ParseStage.Create())
                 .Via(DeadLetterStage.Create(deadLetters, Statistics, _logger, abort.Token))
                 .Via(DetectStage.Create(_monitor, Statistics, _logger, _durable))
+                .Via(sinkStage.CreateAlertPath(abort.Token))
                 .GroupedWithin(_options.BatchSize, _options.BatchInterval)
                 .Via(sinkStage.Create(abort.Token))
                 .RunForeach(

@@ -25,6 +25,7 @@ internal sealed class SinkStage
     private DateTimeOffset _nextHealth;
     private DateTimeOffset _lastHealth;
     private long _eventsAtLastHealth;
+    private bool _alertsAhead;
 
     internal SinkStage(
         IReadOnlyList<IResultSink> sinks,
@@ -46,6 +47,38 @@ internal sealed class SinkStage
         _logger = logger;
         _lastHealth = time.GetUtcNow();
         _nextHealth = _lastHealth + options.HealthInterval;
+    }
+
+    /// <summary>
+    /// Writes a message's alerts to every sink as soon as detection produced them, rather than with the
+    /// result batch (which waits up to BatchInterval): an alert is on its topic within the sinks' own
+    /// latency of its window closing. The message then continues to the batch, so its offset is still
+    /// committed only after its alerts and its scores are written; the batch leaves the alerts out.
+    /// </summary>
+    internal Flow<ProcessedMessage, ProcessedMessage, NotUsed> CreateAlertPath(CancellationToken cancellationToken)
+    {
+        _alertsAhead = true;
+        return Flow.Create<ProcessedMessage>()
+            .SelectAsync(1, item => item.Detection.Alerts.Count == 0 ? Task.FromResult(item) : WriteAlertsAsync(item, cancellationToken))
+            .Named("alerts");
+    }
+
+    /// <summary>Writes the alerts of one message to every sink (retried like a batch); returns the message.</summary>
+    internal async Task<ProcessedMessage> WriteAlertsAsync(ProcessedMessage item, CancellationToken cancellationToken)
+    {
+        var alerts = new ResultBatch([], item.Detection.Alerts, [], null);
+        foreach (var sink in _sinks)
+        {
+            await WithRetryAsync(sink.Name, ct => sink.WriteAsync(alerts, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        double milliseconds = (_time.GetUtcNow() - item.Message.BrokerTimestamp).TotalMilliseconds;
+        for (int i = 0; i < item.Detection.Alerts.Count; i++)
+        {
+            PipelineLatency.EventToAlert.Record(milliseconds);
+        }
+
+        return item;
     }
 
     internal Flow<IEnumerable<ProcessedMessage>, IReadOnlyList<ProcessedMessage>, NotUsed> Create(CancellationToken cancellationToken) =>
@@ -74,6 +107,18 @@ internal sealed class SinkStage
             }
         }
 
+        if (PipelineLatency.EventToResults.Enabled)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var item in batch)
+            {
+                if (!item.Message.IsControl)
+                {
+                    PipelineLatency.EventToResults.Record((now - item.Message.BrokerTimestamp).TotalMilliseconds);
+                }
+            }
+        }
+
         // Checkpoints go last: one never becomes durable before the results of the events it holds.
         if (_state is not null)
         {
@@ -99,7 +144,11 @@ internal sealed class SinkStage
             }
 
             (scores ??= []).AddRange(step.Scores);
-            (alerts ??= []).AddRange(step.Alerts);
+            if (!_alertsAhead)
+            {
+                (alerts ??= []).AddRange(step.Alerts);
+            }
+
             (windows ??= []).AddRange(step.Windows);
         }
 

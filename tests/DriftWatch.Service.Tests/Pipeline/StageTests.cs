@@ -84,6 +84,60 @@ public sealed class StageTests : Akka.TestKit.Xunit2.TestKit
         Assert.True(down.Writes > 1);
     }
 
+    [Fact]
+    public async Task SinkStage_AlertPath_WritesEachAlertBeforeTheBatchAndTheBatchLeavesItOut()
+    {
+        var sink = new RecordingSink("alerts", failures: 0);
+        var stage = new SinkStage([sink], null, new PipelineOptions(), new PipelineStatistics(), () => 0, TimeProvider.System, NullLogger.Instance);
+        var quiet = new ProcessedMessage(Valid(1), AgentEventParser.Parse(Valid(1).Value), DetectionStep.Empty);
+        var probe = Source.From(new[] { WithAlert(0), quiet })
+            .Via(stage.CreateAlertPath(CancellationToken.None))
+            .RunWith(this.SinkProbe<ProcessedMessage>(), Sys.Materializer());
+
+        probe.Request(2);
+        var first = probe.ExpectNext();
+        int alertsBeforeBatch = sink.Alerts.Count;
+        var second = probe.ExpectNext();
+        probe.ExpectComplete();
+        await stage.WriteAsync([first, second], CancellationToken.None);
+
+        Assert.Equal(1, alertsBeforeBatch);
+        Assert.Equal("alert 0", Assert.Single(sink.Alerts).Summary);
+        Assert.Equal([0L, 1L], new[] { first.Message.Offset, second.Message.Offset });
+    }
+
+    [Fact]
+    public async Task SinkStage_ResultsAndAlertWritten_RecordsLatencyFromTheEventsTimestamp()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Start.AddMilliseconds(40));
+        var stage = new SinkStage([new RecordingSink("s", failures: 0)], null, new PipelineOptions(), new PipelineStatistics(), () => 0, time, NullLogger.Instance);
+        var recorded = new List<(string Name, double Value)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == PipelineLatency.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            lock (recorded)
+            {
+                recorded.Add((instrument.Name, value));
+            }
+        });
+        listener.Start();
+
+        var item = WithAlert(0); // produced at Start
+        await stage.WriteAlertsAsync(item, CancellationToken.None);
+        time.Advance(TimeSpan.FromMilliseconds(60));
+        await stage.WriteAsync([item], CancellationToken.None);
+
+        Assert.Contains((PipelineLatency.EventToAlertName, 40.0), recorded);
+        Assert.Contains((PipelineLatency.EventToResultsName, 100.0), recorded);
+    }
+
     private static ConsumedMessage Valid(int i) => new("t", 0, i, null, AgentEventWriter.ToUtf8Bytes(new DecisionEvent
     {
         EventId = $"evt-{i}",

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+using Confluent.Kafka;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Events;
+using DriftWatch.Kafka.Consuming;
+using DriftWatch.Kafka.Embedded;
+using DriftWatch.Kafka.Producing;
+using DriftWatch.Service.Pipeline;
+using DriftWatch.Simulation;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DriftWatch.Benchmarks.Ingest;
+
+/// <summary>
+/// `dotnet run -c Release -- latency [--rate 10000] [--seconds 20]`: the whole pipeline with the real
+/// detectors and the Kafka alert sink on the embedded cluster, fed at a steady rate by a paced producer
+/// (simulated fleet, sudden drifts at half way so alerts fire). Reads the pipeline's own latency histograms
+/// (<see cref="PipelineLatency"/>: an event's Kafka timestamp to its results written, and to its alert on the
+/// alerts topic) and prints p50/p90/p99/max of each with the default settings.
+/// </summary>
+internal static class LatencyBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int rate = 10_000;
+        int seconds = 20;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--rate": rate = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--seconds": seconds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+            }
+        }
+
+        var results = new List<double>();
+        var alerts = new List<double>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == PipelineLatency.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            var list = instrument.Name == PipelineLatency.EventToAlertName ? alerts : results;
+            lock (list)
+            {
+                list.Add(value);
+            }
+        });
+        listener.Start();
+
+        using var cluster = EmbeddedKafkaCluster.Start(1);
+        const string topic = "agent-decisions";
+        const string alertsTopic = "driftwatch-alerts";
+        cluster.CreateTopic(topic, 6);
+        cluster.CreateTopic(alertsTopic, 1);
+        cluster.CreateTopic($"{topic}.dlq", 1);
+
+        var kafka = new KafkaConsumerOptions { BootstrapServers = cluster.BootstrapServers, GroupId = $"latency-{Guid.NewGuid():N}" };
+        kafka.Topics.Clear();
+        kafka.Topics.Add(topic);
+        var options = new PipelineOptions { DeadLetterTopic = $"{topic}.dlq", AlertsTopic = alertsTopic };
+        using var alertProducer = KafkaProducerFactory.Create(cluster.BootstrapServers, "latency-alerts");
+        await using var alertSink = new KafkaAlertSink(alertProducer, alertsTopic);
+        var pipeline = new IngestPipeline(kafka, options, new DriftMonitor(), [alertSink], NullLoggerFactory.Instance, TimeProvider.System);
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+
+        int total = rate * seconds;
+        int produced = Produce(cluster.BootstrapServers, topic, rate, total);
+        var deadline = Stopwatch.StartNew();
+        while (pipeline.Statistics.Committed < produced && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+        }
+
+        await stop.CancelAsync();
+        await run;
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency: {produced:N0} messages at {rate:N0}/s for {seconds} s, embedded cluster (1 broker, 6 partitions), defaults (Kafka:FetchWait {kafka.FetchWait.TotalMilliseconds} ms, Pipeline:BatchInterval {options.BatchInterval.TotalMilliseconds} ms, BatchSize {options.BatchSize}); {pipeline.Statistics.Committed:N0} committed; load average {LoadAverage()}"));
+        Report("event -> results written", results);
+        Report("event -> alert on topic", alerts);
+        return 0;
+    }
+
+    private static void Report(string name, List<double> values)
+    {
+        lock (values)
+        {
+            if (values.Count == 0)
+            {
+                Console.WriteLine($"  {name}: no samples");
+                return;
+            }
+
+            var sorted = values.Order().ToArray();
+            double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {name}: n={sorted.Length:N0} p50 {At(0.5):0.0} ms, p90 {At(0.9):0.0} ms, p99 {At(0.99):0.0} ms, max {sorted[^1]:0.0} ms"));
+        }
+    }
+
+    private static int Produce(string bootstrapServers, string topic, int rate, int total)
+    {
+        using var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            Acks = Acks.All,
+            LingerMs = 1,
+            CompressionType = CompressionType.Zstd,
+        }).Build();
+        var options = new SimulationOptions { Events = total, Agents = 8, Seed = 3 };
+        options.Scenarios.Add(new DriftScenario(DriftKind.Misrouting) { Onset = 0.5 });
+        options.Scenarios.Add(new DriftScenario(DriftKind.ConfidenceDrop) { Onset = 0.5 });
+        var clock = Stopwatch.StartNew();
+        int sent = 0;
+        foreach (var record in new FleetSimulator(options).Generate())
+        {
+            // Paced in steps of 1 ms: the producer never runs ahead of the wall-clock schedule.
+            while (sent * 1000L / rate > clock.ElapsedMilliseconds)
+            {
+                Thread.Sleep(1);
+            }
+
+            var value = record.Decision is { } d ? AgentEventWriter.ToUtf8Bytes(d) : AgentEventWriter.ToUtf8Bytes(record.State!);
+            producer.Produce(topic, new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(record.AgentId), Value = value });
+            sent++;
+        }
+
+        producer.Flush(TimeSpan.FromMinutes(1));
+        return sent;
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+}
