@@ -32,7 +32,10 @@ internal sealed class DriftWatchSettings
 
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
-    internal static DriftWatchSettings Load(string? configPath)
+    internal static DriftWatchSettings Load(string? configPath) => From(LoadConfiguration(configPath));
+
+    /// <summary>The layered configuration (defaults, JSON file, environment) before any command-line override.</summary>
+    internal static IConfiguration LoadConfiguration(string? configPath)
     {
         var builder = new ConfigurationBuilder();
         if (configPath is not null)
@@ -50,7 +53,12 @@ internal sealed class DriftWatchSettings
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
-        var configuration = builder.Build();
+        return builder.Build();
+    }
+
+    /// <summary>Binds every section; unknown keys in known sections are rejected with a message naming them.</summary>
+    internal static DriftWatchSettings From(IConfiguration configuration)
+    {
         SettingsKeys.Validator.ThrowIfUnknown(configuration);
         var settings = new DriftWatchSettings(configuration);
 
