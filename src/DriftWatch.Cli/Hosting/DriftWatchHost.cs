@@ -31,13 +31,11 @@ internal static class DriftWatchHost
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled or the pipeline ends; rethrows a pipeline failure.</summary>
     internal static async Task<int> RunAsync(IConfiguration configuration, Action<DriftWatchSettings>? configure, CancellationToken cancellationToken)
     {
-        using var host = Build(configuration, configure);
+        var host = Build(configuration, configure);
+        // Resolved before running: RunAsync disposes the host, and with it the service provider.
+        var service = host.Services.GetServices<IHostedService>().OfType<DriftWatchService>().Single();
         await host.RunAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var service in host.Services.GetServices<IHostedService>().OfType<DriftWatchService>())
-        {
-            service.Failure?.Throw();
-        }
-
+        service.Failure?.Throw();
         return 0;
     }
 

@@ -88,6 +88,22 @@ public sealed class DriftWatchHostTests
     }
 
     [Fact]
+    public async Task RunAsync_StoppedByTheCommandLine_DrainsAndReturnsZero()
+    {
+        using var cluster = Kafka.Embedded.EmbeddedKafkaCluster.Start(brokers: 1);
+        var topic = "host-" + Guid.NewGuid().ToString("N");
+        cluster.CreateTopic(topic, partitions: 1);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+
+        var exitCode = await DriftWatchHost.RunAsync(
+            Config(("Kafka:BootstrapServers", cluster.BootstrapServers), ("Kafka:Topics:0", topic), ("Pipeline:AlertsTopic", ""), ("Logging:Level", "Warning")),
+            configure: null,
+            stop.Token);
+
+        Assert.Equal(0, exitCode);
+    }
+
+    [Fact]
     public void Build_UnknownKeyInKnownSection_ThrowsNamingIt()
     {
         var error = Assert.Throws<InvalidOperationException>(() => DriftWatchHost.Build(Config(("Kafka:BootstrapServer", "kafka:9092"))));
