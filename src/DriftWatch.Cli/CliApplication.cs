@@ -32,7 +32,7 @@ internal static class CliApplication
         {
             return await Build().Parse(args).InvokeAsync(configuration, stopping.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException or FormatException or Core.Detection.Checkpoints.CheckpointException)
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException or FormatException or Core.Detection.Checkpoints.CheckpointException or Microsoft.Extensions.Options.OptionsValidationException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return 2;

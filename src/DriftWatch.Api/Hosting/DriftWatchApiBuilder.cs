@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -34,6 +35,8 @@ public sealed class DriftWatchApiBuilder
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
     private Action<ProducerConfig>? _configureProducer;
     private OtlpHttpReceiver? _otlp;
+    private readonly List<string> _meters = [];
+    private readonly List<(string Name, IHealthCheck Check, bool Live)> _checks = [];
 
     /// <summary>Starts a builder over validated-at-build options.</summary>
     public DriftWatchApiBuilder(DriftWatchApiOptions options)
@@ -97,6 +100,31 @@ public sealed class DriftWatchApiBuilder
         return this;
     }
 
+    /// <summary>
+    /// A <see cref="System.Diagnostics.Metrics.Meter"/> whose instruments the OpenTelemetry SDK exports on
+    /// <c>/metrics/otel</c> (and by OTLP when <see cref="DriftWatchApiOptions.OtlpEndpoint"/> is set), beside the
+    /// <c>driftwatch_*</c> gauges of <c>/metrics</c>. ASP.NET Core's own HTTP server meters are always exported.
+    /// </summary>
+    public DriftWatchApiBuilder AddMeter(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        _meters.Add(name);
+        return this;
+    }
+
+    /// <summary>
+    /// A health check served on <c>/readyz</c> (the dependencies this instance needs to do its work, such as
+    /// Kafka and InfluxDB) or, with <paramref name="liveness"/>, on <c>/healthz</c> too (whether the process should
+    /// be restarted). The caller owns <paramref name="check"/>.
+    /// </summary>
+    public DriftWatchApiBuilder AddHealthCheck(string name, IHealthCheck check, bool liveness = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(check);
+        _checks.Add((name, check, liveness));
+        return this;
+    }
+
     /// <summary>Validates the options, opens the audit file and builds the (not yet started) host.</summary>
     /// <exception cref="InvalidOperationException">A setting is invalid; the message names it.</exception>
     public DriftWatchApiHost Build()
@@ -115,18 +143,7 @@ public sealed class DriftWatchApiBuilder
         IProducer<string, byte[]>? producer = null;
         if (rollback.KafkaEnabled)
         {
-            var config = new ProducerConfig
-            {
-                BootstrapServers = rollback.KafkaBootstrapServers,
-                ClientId = "driftwatch-api",
-                EnableIdempotence = true,
-                Acks = Acks.All,
-                // librdkafka gives up on a message when an attempt does, so a retried command is not also
-                // still queued from the attempt before.
-                MessageTimeoutMs = (int)Math.Min(int.MaxValue, rollback.AttemptTimeout.TotalMilliseconds),
-            };
-            _configureProducer?.Invoke(config);
-            producer = new ProducerBuilder<string, byte[]>(config).Build();
+            producer = new ProducerBuilder<string, byte[]>(CreateProducerConfig()).Build();
         }
 
         var sinks = new List<IAuditSink>();
@@ -161,6 +178,27 @@ public sealed class DriftWatchApiBuilder
         return new DriftWatchApiHost(app, readiness, coordinator, audit, metrics, producer, http, logger);
     }
 
+    /// <summary>
+    /// The settings of the control and audit producer: DriftWatch's delivery guarantees first, then the shared
+    /// Kafka client settings (<see cref="ConfigureKafkaProducer"/>), so security settings reach this producer too.
+    /// </summary>
+    internal ProducerConfig CreateProducerConfig()
+    {
+        var rollback = _options.Rollback;
+        var config = new ProducerConfig
+        {
+            BootstrapServers = rollback.KafkaBootstrapServers,
+            ClientId = "driftwatch-api",
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            // librdkafka gives up on a message when an attempt does, so a retried command is not also
+            // still queued from the attempt before.
+            MessageTimeoutMs = (int)Math.Min(int.MaxValue, rollback.AttemptTimeout.TotalMilliseconds),
+        };
+        _configureProducer?.Invoke(config);
+        return config;
+    }
+
     private WebApplication BuildApp(WebhookEndpoint webhook, DriftMetrics metrics, AuditEndpoint audit, out Readiness readiness)
     {
         // The empty builder reads no environment variables or appsettings: the options are the only configuration.
@@ -174,10 +212,17 @@ public sealed class DriftWatchApiBuilder
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddRoutingCore();
-
-        var app = builder.Build();
+        OpenTelemetrySetup.AddMetrics(builder.Services, _options, _meters);
         var ready = new Readiness();
         readiness = ready;
+        var health = builder.Services.AddHealthChecks()
+            .AddCheck("api", () => ready.IsReady ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("starting"), [HealthEndpoints.Ready]);
+        foreach (var (name, check, live) in _checks)
+        {
+            health.Add(new HealthCheckRegistration(name, _ => check, failureStatus: null, live ? [HealthEndpoints.Live, HealthEndpoints.Ready] : [HealthEndpoints.Ready]));
+        }
+
+        var app = builder.Build();
         var metricsToken = _options.MetricsBearerToken is { Length: > 0 } t ? new BearerToken(t) : null;
 
         app.MapPost("/webhooks/grafana", context => webhook.HandleAsync(context, AlertSource.Grafana));
@@ -187,12 +232,12 @@ public sealed class DriftWatchApiBuilder
             app.MapPost(OtlpHttpReceiver.Path, otlp.HandleAsync);
         }
 
-        app.MapGet("/healthz", static context => context.Response.WriteAsync("ok\n", context.RequestAborted));
-        app.MapGet("/readyz", context =>
-        {
-            context.Response.StatusCode = ready.IsReady ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-            return context.Response.WriteAsync(ready.IsReady ? "ready\n" : "starting\n", context.RequestAborted);
-        });
+        app.MapHealthChecks("/healthz", HealthEndpoints.Options(HealthEndpoints.Live));
+        app.MapHealthChecks("/readyz", HealthEndpoints.Options(HealthEndpoints.Ready));
+        app.UseWhen(
+            static context => context.Request.Path.StartsWithSegments(OpenTelemetrySetup.ScrapePath, StringComparison.Ordinal),
+            branch => branch.Use((context, next) => Refuse(context, metricsToken) ?? next(context)));
+        app.MapPrometheusScrapingEndpoint(OpenTelemetrySetup.ScrapePath);
         app.MapGet("/metrics", context =>
         {
             if (metricsToken?.Check(context.Request.Headers) is { } refused)
@@ -207,6 +252,18 @@ public sealed class DriftWatchApiBuilder
         });
         app.MapGet("/api/audit", audit.HandleAsync);
         return app;
+    }
+
+    private static Task? Refuse(HttpContext context, BearerToken? token)
+    {
+        if (token?.Check(context.Request.Headers) is not { } refused)
+        {
+            return null;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return context.Response.WriteAsync(refused + "\n", context.RequestAborted);
     }
 }
 

@@ -52,6 +52,12 @@ public sealed class DriftWatchApiOptions
     /// <summary>What happens when an alert arrives.</summary>
     public RollbackOptions Rollback { get; set; } = new();
 
+    /// <summary>
+    /// OTLP collector that also receives the OpenTelemetry metrics (e.g. <c>http://otel-collector:4317</c>, gRPC).
+    /// Default: none; <c>/metrics/otel</c> serves them to Prometheus either way.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
     /// <summary>Checks every setting and returns one message per problem, naming the setting.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -84,6 +90,11 @@ public sealed class DriftWatchApiOptions
         if (AuditPageSize < 1)
         {
             errors.Add("DriftWatch:Api:AuditPageSize must be at least 1.");
+        }
+
+        if (!string.IsNullOrEmpty(OtlpEndpoint) && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) || (otlp.Scheme != Uri.UriSchemeHttp && otlp.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors.Add($"DriftWatch:Api:OtlpEndpoint must be an absolute http(s) URL, got '{OtlpEndpoint}'.");
         }
 
         errors.AddRange(Rollback.Validate());

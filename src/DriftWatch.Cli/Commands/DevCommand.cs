@@ -33,17 +33,14 @@ internal static class DevCommand
                 cluster.CreateTopic(topic, partitions: topic is "agent-decisions" or "driftwatch-state" ? 6 : 1);
             }
 
-            var settings = DriftWatchSettings.Load(parse.GetValue(config), new Dictionary<string, string?>
+            var configuration = DriftWatchSettings.LoadConfiguration(parse.GetValue(config), new Dictionary<string, string?>
             {
                 ["Api:Url"] = url,
                 ["Api:BearerToken"] = secret,
                 ["Otlp:BearerToken"] = secret,
                 ["Otlp:Kafka:Enabled"] = "true",
             });
-            settings.OverrideLogLevel(parse.GetValue(logLevel));
-            settings.Kafka.BootstrapServers = cluster.BootstrapServers;
-            settings.Kafka.Topics.Clear();
-            settings.Kafka.Topics.Add("agent-decisions");
+            string? level = parse.GetValue(logLevel);
 
             Console.Out.WriteLine($"""
                 DriftWatch dev is running (Ctrl-C to stop).
@@ -57,7 +54,16 @@ internal static class DevCommand
                   export OTEL_EXPORTER_OTLP_TRACES_HEADERS="Authorization=Bearer {secret}"
                 """);
             await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return await ServiceRunner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
+            return await DriftWatchHost.RunAsync(
+                configuration,
+                settings =>
+                {
+                    settings.OverrideLogLevel(level);
+                    settings.Kafka.BootstrapServers = cluster.BootstrapServers;
+                    settings.Kafka.Topics.Clear();
+                    settings.Kafka.Topics.Add("agent-decisions");
+                },
+                cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -20,33 +20,36 @@ internal static class RunCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = DriftWatchSettings.Load(parse.GetValue(config));
-            settings.OverrideLogLevel(parse.GetValue(logLevel));
-            if (parse.GetValue(bootstrap) is { Length: > 0 } servers)
+            var configuration = DriftWatchSettings.LoadConfiguration(parse.GetValue(config));
+            void Overrides(DriftWatchSettings settings)
             {
-                settings.Kafka.BootstrapServers = servers;
-            }
-
-            if (parse.GetValue(group) is { Length: > 0 } groupId)
-            {
-                settings.Kafka.GroupId = groupId;
-            }
-
-            if (parse.GetValue(topics) is { Length: > 0 } names)
-            {
-                settings.Kafka.Topics.Clear();
-                foreach (var name in names)
+                settings.OverrideLogLevel(parse.GetValue(logLevel));
+                if (parse.GetValue(bootstrap) is { Length: > 0 } servers)
                 {
-                    settings.Kafka.Topics.Add(name);
+                    settings.Kafka.BootstrapServers = servers;
+                }
+
+                if (parse.GetValue(group) is { Length: > 0 } groupId)
+                {
+                    settings.Kafka.GroupId = groupId;
+                }
+
+                if (parse.GetValue(topics) is { Length: > 0 } names)
+                {
+                    settings.Kafka.Topics.Clear();
+                    foreach (var name in names)
+                    {
+                        settings.Kafka.Topics.Add(name);
+                    }
+                }
+
+                if (parse.GetValue(record) is { Length: > 0 } path)
+                {
+                    settings.Pipeline.RecordPath = path;
                 }
             }
 
-            if (parse.GetValue(record) is { Length: > 0 } path)
-            {
-                settings.Pipeline.RecordPath = path;
-            }
-
-            return await ServiceRunner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
+            return await DriftWatchHost.RunAsync(configuration, Overrides, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

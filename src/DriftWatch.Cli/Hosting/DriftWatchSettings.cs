@@ -33,7 +33,11 @@ internal sealed class DriftWatchSettings
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
     /// <summary>Reads every source; <paramref name="overrides"/> (e.g. from a command such as <c>dev</c>) win over all of them.</summary>
-    internal static DriftWatchSettings Load(string? configPath, IReadOnlyDictionary<string, string?>? overrides = null)
+    internal static DriftWatchSettings Load(string? configPath, IReadOnlyDictionary<string, string?>? overrides = null) =>
+        From(LoadConfiguration(configPath, overrides));
+
+    /// <summary>The layered configuration (defaults, JSON file, environment, then <paramref name="overrides"/>) before any command-line flag.</summary>
+    internal static IConfiguration LoadConfiguration(string? configPath, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = new ConfigurationBuilder();
         if (configPath is not null)
@@ -55,7 +59,13 @@ internal sealed class DriftWatchSettings
         {
             builder.AddInMemoryCollection(overrides);
         }
-        var configuration = builder.Build();
+
+        return builder.Build();
+    }
+
+    /// <summary>Binds every section; unknown keys in known sections are rejected with a message naming them.</summary>
+    internal static DriftWatchSettings From(IConfiguration configuration)
+    {
         SettingsKeys.Validator.ThrowIfUnknown(configuration);
         var settings = new DriftWatchSettings(configuration);
 

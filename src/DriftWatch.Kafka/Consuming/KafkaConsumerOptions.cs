@@ -47,6 +47,20 @@ public sealed class KafkaConsumerOptions
     /// <summary>Further librdkafka settings (e.g. security.protocol, sasl.*), passed through unchanged.</summary>
     public IDictionary<string, string> Extra { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Writes the settings every DriftWatch Kafka client shares (bootstrap servers and <see cref="Extra"/>, where
+    /// security lives) into a Confluent client config, so producers, consumers and admin clients connect alike.
+    /// </summary>
+    public void ApplyClientSettings(Confluent.Kafka.ClientConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.BootstrapServers = BootstrapServers;
+        foreach (var (key, value) in Extra)
+        {
+            config.Set(key, value);
+        }
+    }
+
     /// <summary>Throws with a message naming the first invalid setting.</summary>
     public void Validate()
     {

@@ -3,6 +3,7 @@ using Akka.Streams.Dsl;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
 using DriftWatch.Service.State;
+using DriftWatch.Service.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Service.Pipeline;
@@ -19,10 +20,37 @@ internal static class DetectStage
         IDriftMonitor monitor,
         PipelineStatistics statistics,
         ILogger logger,
-        DurableDetection? durable = null) =>
-        Flow.Create<ParsedMessage>()
-            .Select(parsed => Process(parsed, monitor, statistics, logger, durable))
+        DurableDetection? durable = null,
+        TimeProvider? time = null,
+        PipelineInstruments? instruments = null)
+    {
+        var clock = time ?? TimeProvider.System;
+        var meter = instruments ?? PipelineInstruments.Shared;
+        return Flow.Create<ParsedMessage>()
+            .Select(parsed => Measured(parsed, monitor, statistics, logger, durable, clock, meter))
             .Named("detect");
+    }
+
+    private static ProcessedMessage Measured(ParsedMessage parsed, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger, DurableDetection? durable, TimeProvider time, PipelineInstruments instruments)
+    {
+        if (parsed.Message.IsControl)
+        {
+            return Process(parsed, monitor, statistics, logger, durable);
+        }
+
+        var started = time.GetTimestamp();
+        var processed = Process(parsed, monitor, statistics, logger, durable);
+        instruments.RecordProcessing(time.GetElapsedTime(started), KindTag(parsed.Result.Kind));
+        return processed;
+    }
+
+    // Fixed strings, so the tag never allocates and its values stay few.
+    private static string KindTag(AgentEventKind kind) => kind switch
+    {
+        AgentEventKind.Decision => "decision",
+        AgentEventKind.State => "state",
+        _ => "invalid",
+    };
 
     private static ProcessedMessage Process(ParsedMessage parsed, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger, DurableDetection? durable)
     {

@@ -161,7 +161,7 @@ public sealed class IngestPipeline
             var completion = ChannelSource.FromReader(consumer.Reader)
                 .Via(ParseStage.Create())
                 .Via(DeadLetterStage.Create(deadLetters, Statistics, _logger, abort.Token))
-                .Via(DetectStage.Create(_monitor, Statistics, _logger, _durable))
+                .Via(DetectStage.Create(_monitor, Statistics, _logger, _durable, _time))
                 .Via(sinkStage.CreateAlertPath(abort.Token))
                 .GroupedWithin(_options.BatchSize, _options.BatchInterval)
                 .Via(sinkStage.Create(abort.Token))

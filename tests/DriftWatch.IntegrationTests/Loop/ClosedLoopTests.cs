@@ -109,6 +109,14 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
         Assert.Contains(trail, line => line.Contains("\"kind\":\"plan\"", StringComparison.Ordinal));
         Assert.Equal(1, trail.Count(line => line.Contains("\"kind\":\"execution\"", StringComparison.Ordinal)));
 
+        // The same host serves the OpenTelemetry export (every processed event timed) and dependency readiness.
+        var otel = await http.GetStringAsync(new Uri("/metrics/otel", UriKind.Relative));
+        Assert.Contains("driftwatch_event_processing_duration_seconds_count{", otel, StringComparison.Ordinal);
+        using var ready = await http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        var readiness = await ready.Content.ReadAsStringAsync();
+        Assert.True(ready.IsSuccessStatusCode, readiness);
+        Assert.Contains("kafka: healthy", readiness, StringComparison.Ordinal);
+
         await stop.CancelAsync();
         await listening;
         Assert.Equal(0, await service.TerminateAsync(TimeSpan.FromSeconds(60)));

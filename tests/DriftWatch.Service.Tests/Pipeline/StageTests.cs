@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -7,6 +8,7 @@ using DriftWatch.Core.Events;
 using DriftWatch.Core.Results;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Service.Pipeline;
+using DriftWatch.Service.Telemetry;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DriftWatch.Service.Tests.Pipeline;
@@ -36,6 +38,42 @@ public sealed class StageTests : Akka.TestKit.Xunit2.TestKit
         Assert.StartsWith("schema", second.Result.Error, StringComparison.Ordinal);
         Assert.Equal(2, monitor.Decisions);
         Assert.Equal(2, statistics.Events);
+    }
+
+    [Fact]
+    public void Detect_EveryEvent_RecordsOneProcessingDurationTaggedWithItsKind()
+    {
+        using var meter = new Meter(DriftWatchTelemetry.MeterName);
+        var recorded = new List<(double Seconds, string? Kind)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (ReferenceEquals(instrument.Meter, meter) && instrument.Name == "driftwatch.event.processing.duration")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            lock (recorded)
+            {
+                recorded.Add((value, tags.ToArray().Single(t => t.Key == "kind").Value as string));
+            }
+        });
+        listener.Start();
+        var probe = Source.From(new[] { Valid(0), Message(1, "{\"schema\":1}"), Valid(2) })
+            .Via(ParseStage.Create())
+            .Via(DetectStage.Create(new CountingMonitor(), new PipelineStatistics(), NullLogger.Instance, instruments: new PipelineInstruments(meter)))
+            .RunWith(this.SinkProbe<ProcessedMessage>(), Sys.Materializer());
+
+        probe.Request(3);
+        probe.ExpectNextN(3);
+        probe.ExpectComplete();
+
+        Assert.Equal(["decision", "invalid", "decision"], recorded.Select(r => r.Kind));
+        Assert.All(recorded, r => Assert.True(r.Seconds >= 0));
     }
 
     [Fact]

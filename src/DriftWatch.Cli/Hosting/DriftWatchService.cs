@@ -1,0 +1,150 @@
+using System.Runtime.ExceptionServices;
+using DriftWatch.Api.Hosting;
+using DriftWatch.Api.Metrics;
+using DriftWatch.Api.Rollback;
+using DriftWatch.Cli.Hosting.Health;
+using DriftWatch.Service.Pipeline;
+using DriftWatch.Service.Telemetry;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DriftWatch.Cli.Hosting;
+
+/// <summary>
+/// The ingest pipeline as a hosted service, with the HTTP API started beside it on the same catalog and
+/// metrics. Stopping the host drains the pipeline and commits; when the pipeline ends by itself (or fails)
+/// the host stops too.
+/// </summary>
+internal sealed partial class DriftWatchService(
+    IOptions<DriftWatchSettings> options,
+    DriftMetrics metrics,
+    ILoggerFactory loggers,
+    TimeProvider time,
+    IHostApplicationLifetime lifetime) : BackgroundService
+{
+    private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
+    private readonly ILogger _logger = loggers.CreateLogger("DriftWatch");
+
+    /// <summary>Why the pipeline stopped, when it failed: rethrown to the command so it exits with the message.</summary>
+    internal ExceptionDispatchInfo? Failure { get; private set; }
+
+    /// <summary>The running API's address, once started; null while it is not (or disabled).</summary>
+    internal Uri? ApiAddress { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunAsync(options.Value, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped before the pipeline started.
+        }
+        catch (Exception ex)
+        {
+            Failure = ExceptionDispatchInfo.Capture(ex);
+        }
+        finally
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task RunAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
+    {
+        var detection = await Detection.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
+        await using var recorder = SnapshotRecording.Create(settings, detection.Monitor, loggers);
+        var sinks = ResultSinks.Create(settings, loggers);
+        sinks.Add(new MetricsResultSink(metrics));
+        try
+        {
+            var pipeline = new IngestPipeline(settings.Kafka, settings.Pipeline, recorder ?? detection.Monitor, sinks, loggers, time, detection.Detector, settings.State);
+
+            // Rollback plans read the detector's agent histories, which are checkpointed with its state.
+            var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
+            detection.PinInto(catalog);
+            using var kafkaHealth = new KafkaHealthCheck(settings.Kafka, HealthCheckTimeout);
+            using var influxHealth = ResultSinks.InfluxOptions(settings.Configuration) is { } influx ? new InfluxHealthCheck(influx.Url, HealthCheckTimeout) : null;
+            using var otlp = OtlpIngestHosting.Create(settings, loggers);
+            var apiBuilder = DriftWatchServiceCollectionExtensions.ApiBuilder(settings)?.AddHealthCheck("kafka", kafkaHealth);
+            if (otlp?.Receiver is { } receiver)
+            {
+                apiBuilder?.UseOtlpTraces(receiver);
+            }
+
+            if (influxHealth is not null)
+            {
+                apiBuilder?.AddHealthCheck("influxdb", influxHealth);
+            }
+
+            await using var api = apiBuilder?
+                .UseMetrics(metrics)
+                .UseBaselineCatalog(catalog)
+                .UseLoggerFactory(loggers)
+                .UseTimeProvider(time)
+                .AddMeter(DriftWatchTelemetry.MeterName)
+                .Build();
+            if (api is null)
+            {
+                LogApiDisabled(_logger);
+            }
+            else
+            {
+                await api.StartAsync(cancellationToken).ConfigureAwait(false);
+                ApiAddress = api.Address;
+                LogApi(_logger, api.Address.ToString());
+            }
+
+            using var statusStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var status = ReportStatusAsync(pipeline, statusStop.Token);
+            var otlpKafka = otlp?.Bridge?.RunAsync(cancellationToken) ?? Task.CompletedTask;
+            await pipeline.RunAsync(cancellationToken).ConfigureAwait(false);
+            await statusStop.CancelAsync().ConfigureAwait(false);
+            await status.ConfigureAwait(false);
+            await otlpKafka.ConfigureAwait(false);
+            if (api is not null)
+            {
+                await api.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            foreach (var sink in sinks)
+            {
+                await sink.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReportStatusAsync(IngestPipeline pipeline, CancellationToken cancellationToken)
+    {
+        var last = 0L;
+        using var timer = new PeriodicTimer(StatusInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var stats = pipeline.Statistics;
+                var events = stats.Events;
+                LogStatus(_logger, events, (events - last) / StatusInterval.TotalSeconds, pipeline.ConsumerLag, stats.DeadLettered, stats.Alerts.Count, stats.Committed, pipeline.AgentsInMemory, pipeline.RestoredAgents, pipeline.SkippedEvents, stats.Checkpoints);
+                last = events;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+    }
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "{Events} events ({Rate:F0}/s), lag {Lag}, {DeadLettered} dead-lettered, {Alerts} alerts, {Committed} committed; state: {Agents} agents in memory, {Restored} restored, {Skipped} events already applied, {Checkpoints} checkpoints")]
+    private static partial void LogStatus(ILogger logger, long events, double rate, long lag, long deadLettered, int alerts, long committed, int agents, long restored, long skipped, long checkpoints);
+
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "HTTP API listening on {Address} (webhooks, /metrics, /healthz, /readyz, /api/audit)")]
+    private static partial void LogApi(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Information, Message = "HTTP API and rollback webhook disabled: set Api:GrafanaHmacSecret or Api:BearerToken to enable them")]
+    private static partial void LogApiDisabled(ILogger logger);
+}
