@@ -21,7 +21,7 @@ namespace DriftWatch.Benchmarks.State;
 /// <item>checkpoint bytes per behaviour, and how long restoring 1,000 agents takes (changelog scan + decode);</item>
 /// <item>resident memory while 100,000 distinct agents pass, with eviction against without durable state.</item>
 /// </list>
-/// <c>dotnet run -c Release --project benchmarks/DriftWatch.Benchmarks -- state [--repetitions 3] [--events 60000] [--agents 100000]</c>
+/// <c>dotnet run -c Release --project benchmarks/DriftWatch.Benchmarks -- state [--repetitions 3] [--events 60000] [--agents 100000] [--parts throughput,restore,memory]</c>
 /// </summary>
 internal static class StateBenchmark
 {
@@ -33,10 +33,24 @@ internal static class StateBenchmark
         int events = Option(args, "--events", 60_000);
         int agents = Option(args, "--agents", 100_000);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores, load average at start {LoadAverage()}"));
+        int at = Array.IndexOf(args, "--parts");
+        var parts = at >= 0 && at + 1 < args.Length ? args[at + 1].Split(',') : ["throughput", "restore", "memory"];
         using var cluster = EmbeddedKafkaCluster.Start(3);
-        await ThroughputAsync(cluster, events, repetitions);
-        await RestoreAsync(cluster);
-        await MemoryAsync(cluster, agents);
+        if (parts.Contains("throughput"))
+        {
+            await ThroughputAsync(cluster, events, repetitions);
+        }
+
+        if (parts.Contains("restore"))
+        {
+            await RestoreAsync(cluster);
+        }
+
+        if (parts.Contains("memory"))
+        {
+            await MemoryAsync(cluster, agents);
+        }
+
         Console.WriteLine($"load average at end {LoadAverage()}");
         return 0;
     }
