@@ -43,7 +43,9 @@ public sealed class BacklogTests(KafkaEnvironment kafka)
         }
 
         Assert.Equal(truth, reported);
-        Assert.Equal(105_000, truth);
+        // Events before the first alert have no results to wait for (alerts go out ahead of their batch), so
+        // those may be committed already; everything after the held alert is still lag.
+        Assert.InRange(truth, 100_000, 105_000);
 
         // A slow sink that now and then stalls for longer than the consumer waits before pausing: the
         // consumer pauses and resumes many times and must still read everything.
