@@ -58,27 +58,67 @@ internal sealed class SinkStage
     internal Flow<ProcessedMessage, ProcessedMessage, NotUsed> CreateAlertPath(CancellationToken cancellationToken)
     {
         _alertsAhead = true;
+
+        // One message at a time while the sinks keep up (an alert leaves at once); while a write is under way
+        // the messages behind it are gathered, so an alert storm or a slow sink costs one write per sink per
+        // gathering, not one per alert.
         return Flow.Create<ProcessedMessage>()
-            .SelectAsync(1, item => item.Detection.Alerts.Count == 0 ? Task.FromResult(item) : WriteAlertsAsync(item, cancellationToken))
+            .Batch(
+                AlertGathering,
+                item => new List<ProcessedMessage> { item },
+                (gathered, item) =>
+                {
+                    gathered.Add(item);
+                    return gathered;
+                })
+            .SelectAsync(1, gathered => WriteAlertsAsync(gathered, cancellationToken))
+            .SelectMany(gathered => gathered)
             .Named("alerts");
     }
+
+    private const int AlertGathering = 1000;
 
     /// <summary>Writes the alerts of one message to every sink (retried like a batch); returns the message.</summary>
     internal async Task<ProcessedMessage> WriteAlertsAsync(ProcessedMessage item, CancellationToken cancellationToken)
     {
-        var alerts = new ResultBatch([], item.Detection.Alerts, [], null);
+        await WriteAlertsAsync([item], cancellationToken).ConfigureAwait(false);
+        return item;
+    }
+
+    /// <summary>Writes the alerts of consecutive messages to every sink together (retried like a batch).</summary>
+    internal async Task<List<ProcessedMessage>> WriteAlertsAsync(List<ProcessedMessage> items, CancellationToken cancellationToken)
+    {
+        List<DriftAlert>? all = null;
+        foreach (var item in items)
+        {
+            if (item.Detection.Alerts.Count > 0)
+            {
+                (all ??= []).AddRange(item.Detection.Alerts);
+            }
+        }
+
+        if (all is null)
+        {
+            return items;
+        }
+
+        var alerts = new ResultBatch([], all, [], null);
         foreach (var sink in _sinks)
         {
             await WithRetryAsync(sink.Name, ct => sink.WriteAsync(alerts, ct), cancellationToken).ConfigureAwait(false);
         }
 
-        double milliseconds = (_time.GetUtcNow() - item.Message.BrokerTimestamp).TotalMilliseconds;
-        for (int i = 0; i < item.Detection.Alerts.Count; i++)
+        var now = _time.GetUtcNow();
+        foreach (var item in items)
         {
-            PipelineLatency.EventToAlert.Record(milliseconds);
+            double milliseconds = (now - item.Message.BrokerTimestamp).TotalMilliseconds;
+            for (int i = 0; i < item.Detection.Alerts.Count; i++)
+            {
+                PipelineLatency.EventToAlert.Record(milliseconds);
+            }
         }
 
-        return item;
+        return items;
     }
 
     internal Flow<IEnumerable<ProcessedMessage>, IReadOnlyList<ProcessedMessage>, NotUsed> Create(CancellationToken cancellationToken) =>
