@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using System.Threading.Channels;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
 
@@ -14,6 +15,12 @@ namespace DriftWatch.Core.Replay;
 public sealed class ReplayRunner
 {
     private const int ChunkBytes = 1 << 20;
+
+    /// <summary>Lines parsed per hand-over between the reading and the detecting thread.</summary>
+    private const int BatchLines = 512;
+
+    /// <summary>Batches the reader may be ahead of detection: bounds the memory of parsed events.</summary>
+    private const int BatchesAhead = 8;
 
     private readonly IDriftMonitor _monitor;
 
@@ -82,6 +89,11 @@ public sealed class ReplayRunner
     /// as the <see cref="TextReader"/> overload over the same file (line ends \n, \r\n or \r; a leading UTF-8
     /// byte order mark is skipped; a line with invalid UTF-8 is read as a decoder would, with U+FFFD).
     /// </summary>
+    /// <remarks>
+    /// Reading and parsing run on a second thread, a bounded number of line batches ahead of detection, so
+    /// the two overlap on a machine with more than one core. Detection still sees every event in file order
+    /// on one thread, so the alerts are those of the one-thread overload.
+    /// </remarks>
     public async Task<ReplaySummary> RunAsync(
         Stream input,
         TextWriter alerts,
@@ -92,11 +104,54 @@ public sealed class ReplayRunner
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(alerts);
         var counts = new Counts();
+        var batches = Channel.CreateBounded<ParsedBatch>(new BoundedChannelOptions(BatchesAhead)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reader = Task.Run(() => ReadAndParseAsync(input, batches.Writer, stop.Token), CancellationToken.None);
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                List<string>? alertLines = null;
+                foreach (var line in batch.Lines)
+                {
+                    counts.Lines = line.Number;
+                    var found = Handle(line.Result, counts, onBadLine, onStep);
+                    if (found is not null)
+                    {
+                        (alertLines ??= []).AddRange(found);
+                    }
+                }
+
+                counts.Lines = batch.LinesRead;
+                await WriteAsync(alerts, alertLines, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Stops the reader if detection failed or was cancelled; its own failure surfaces below.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reader.ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+
+        await reader.ConfigureAwait(false);
+        await alerts.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return counts.Summary();
+    }
+
+    /// <summary>Reads, splits and parses the input into batches of lines; completes the writer with any failure.</summary>
+    private static async Task ReadAndParseAsync(Stream input, ChannelWriter<ParsedBatch> output, CancellationToken cancellationToken)
+    {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         int start = 0;
         int end = 0;
         bool first = true;
         bool eof = false;
+        long lines = 0;
         try
         {
             while (true)
@@ -136,28 +191,44 @@ public sealed class ReplayRunner
                     }
                 }
 
-                var alertLines = Lines(buffer, ref start, end, eof, counts, onBadLine, onStep);
-                await WriteAsync(alerts, alertLines, cancellationToken).ConfigureAwait(false);
+                while (true)
+                {
+                    var batch = Lines(buffer, ref start, end, eof, ref lines);
+                    if (batch.Lines.Count == 0 && batch.LinesRead == -1)
+                    {
+                        break;
+                    }
+
+                    await output.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (eof && start >= end)
                 {
                     break;
                 }
             }
+
+            output.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            output.TryComplete(ex);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        await alerts.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return counts.Summary();
     }
 
-    /// <summary>Handles every complete line in buffer[start..end); at the end of input the rest is a line too.</summary>
-    private List<string>? Lines(byte[] buffer, ref int start, int end, bool eof, Counts counts, Action<BadLine>? onBadLine, Action<DetectionStep>? onStep)
+    /// <summary>
+    /// Parses up to <see cref="BatchLines"/> complete lines of buffer[start..end) (at the end of input the rest
+    /// is a line too). A batch with no lines and <c>LinesRead</c> -1 means nothing more can be taken now.
+    /// </summary>
+    private static ParsedBatch Lines(byte[] buffer, ref int start, int end, bool eof, ref long lines)
     {
-        List<string>? alertLines = null;
-        while (start < end)
+        var parsed = new List<ParsedLine>(Math.Min(BatchLines, 64));
+        long before = lines;
+        while (start < end && parsed.Count < BatchLines)
         {
             var rest = buffer.AsSpan(start, end - start);
             int at = rest.IndexOfAny((byte)'\n', (byte)'\r');
@@ -188,20 +259,14 @@ public sealed class ReplayRunner
 
             var line = rest[..at];
             start = next;
-            counts.Lines++;
-            if (IsBlank(line))
+            lines++;
+            if (!IsBlank(line))
             {
-                continue;
-            }
-
-            var found = Handle(Parse(line), counts, onBadLine, onStep);
-            if (found is not null)
-            {
-                (alertLines ??= []).AddRange(found);
+                parsed.Add(new ParsedLine(lines, Parse(line)));
             }
         }
 
-        return alertLines;
+        return parsed.Count == 0 && lines == before ? new ParsedBatch([], -1) : new ParsedBatch(parsed, lines);
     }
 
     private static ParseResult Parse(ReadOnlySpan<byte> line)
@@ -279,6 +344,12 @@ public sealed class ReplayRunner
             await alerts.WriteLineAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A parsed line and its number in the file (1-based, blank lines included).</summary>
+    private readonly record struct ParsedLine(long Number, ParseResult Result);
+
+    /// <summary>Parsed lines in file order, and how many lines of the file were read up to the end of the batch.</summary>
+    private sealed record ParsedBatch(List<ParsedLine> Lines, long LinesRead);
 
     private sealed class Counts
     {

@@ -160,6 +160,7 @@ public sealed class IngestPipeline
 
             var completion = ChannelSource.FromReader(consumer.Reader)
                 .Via(ParseStage.Create())
+                .Async() // parsing is stateless: it runs on its own actor, beside detection, not before it
                 .Via(DeadLetterStage.Create(deadLetters, Statistics, _logger, abort.Token))
                 .Via(DetectStage.Create(_monitor, Statistics, _logger, _durable, _time))
                 .Via(sinkStage.CreateAlertPath(abort.Token))

@@ -51,4 +51,79 @@ public sealed class ReplayRunnerBytesTests
         Assert.Equal(textAlerts.ToString(), byteAlerts.ToString());
         Assert.Equal(textBad, byteBad);
     }
+
+    [Fact]
+    public async Task RunAsync_InputFailsHalfway_TheReadErrorSurfaces()
+    {
+        byte[] lines = Recording(3000);
+        var alerts = new StringWriter();
+        var failing = new FailingStream(lines, failAfterBytes: lines.Length / 2);
+
+        var error = await Assert.ThrowsAsync<IOException>(() => new ReplayRunner().RunAsync(failing, alerts));
+
+        Assert.Equal("disk gone", error.Message);
+    }
+
+    [Fact]
+    public async Task RunAsync_DetectionThrows_ReaderStopsAndTheErrorSurfaces()
+    {
+        byte[] lines = Recording(3000);
+        var monitor = new ThrowingMonitor(throwAt: 700);
+        var input = new CountingStream(lines);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => new ReplayRunner(monitor).RunAsync(input, new StringWriter()));
+
+        // The reader stays a bounded number of batches ahead; it must not go on to the end of a large file.
+        Assert.Equal(700, monitor.Seen);
+        Assert.True(input.Position < lines.Length, $"read {input.Position} of {lines.Length} bytes after detection failed");
+    }
+
+    private static byte[] Recording(int events)
+    {
+        var file = new MemoryStream();
+        foreach (var e in new SupportStream(7, Drift.ConfidenceDrop, events / 2).Take(events))
+        {
+            file.Write(AgentEventWriter.ToUtf8Bytes(e));
+            file.Write("\n"u8);
+        }
+
+        // Padding lines after the events make the file much larger than what the reader may run ahead.
+        for (int i = 0; i < 40_000; i++)
+        {
+            file.Write("{not json}\n"u8);
+        }
+
+        return file.ToArray();
+    }
+
+    private sealed class FailingStream(byte[] bytes, int failAfterBytes) : MemoryStream(bytes)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Position >= failAfterBytes ? ValueTask.FromException<int>(new IOException("disk gone")) : base.ReadAsync(buffer[..Math.Min(buffer.Length, 4096)], cancellationToken);
+    }
+
+    private sealed class CountingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, 4096)], cancellationToken);
+    }
+
+    private sealed class ThrowingMonitor(int throwAt) : DriftWatch.Core.Detection.IDriftMonitor
+    {
+        private readonly DriftWatch.Core.Detection.DriftMonitor _inner = new();
+
+        public int Seen { get; private set; }
+
+        public DriftWatch.Core.Detection.DetectionStep Observe(DecisionEvent decision)
+        {
+            if (++Seen == throwAt)
+            {
+                throw new InvalidOperationException("detector bug");
+            }
+
+            return _inner.Observe(decision);
+        }
+
+        public void Observe(StateEvent state) => _inner.Observe(state);
+    }
 }
