@@ -20,9 +20,11 @@ internal sealed class ChatTurnMapper
     public ChatTurnMapper(DriftWatchChatOptions options, string? fallbackAgentId = null)
     {
         _options = options;
-        _agentId = string.IsNullOrEmpty(options.AgentId) && string.IsNullOrEmpty(options.AgentName) && !string.IsNullOrEmpty(fallbackAgentId)
-            ? fallbackAgentId
-            : options.ResolveAgentId();
+        // Compiled into the agent-framework package too, so only the options' public surface is used here.
+        _agentId = !string.IsNullOrEmpty(options.AgentId) ? options.AgentId
+            : !string.IsNullOrEmpty(options.AgentName) ? options.AgentName
+            : !string.IsNullOrEmpty(fallbackAgentId) ? fallbackAgentId
+            : throw new InvalidOperationException("DriftWatchChatOptions.AgentId (or AgentName) must be set: it is the agent the decisions belong to.");
         if (string.IsNullOrEmpty(options.DecisionName))
         {
             throw new InvalidOperationException("DriftWatchChatOptions.DecisionName must not be empty.");

@@ -42,9 +42,4 @@ public sealed class DriftWatchChatOptions
 
     /// <summary>Clock for event timestamps and latency. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
-    internal string ResolveAgentId() =>
-        !string.IsNullOrEmpty(AgentId) ? AgentId
-        : !string.IsNullOrEmpty(AgentName) ? AgentName
-        : throw new InvalidOperationException("DriftWatchChatOptions.AgentId (or AgentName) must be set: it is the agent the decisions belong to.");
 }
