@@ -76,6 +76,15 @@ public sealed class DecisionPublisher : IAsyncDisposable
                     Log.KafkaError(_logger, error.Code, error.Reason);
                 }
             })
+            // librdkafka writes its own log to stderr by default; inside an agent that is the agent's console.
+            // Its errors already reach the error handler above, so the rest is debug detail.
+            .SetLogHandler((_, message) =>
+            {
+                if (_logger is not null)
+                {
+                    Log.KafkaLog(_logger, message.Facility, message.Message);
+                }
+            })
             .Build();
 
         _topicTag = new("messaging.destination.name", _topic);

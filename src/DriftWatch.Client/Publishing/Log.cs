@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 9403, Level = LogLevel.Warning, Message = "DriftWatch client: {Count} decision events were still unacknowledged when the publisher was disposed; they were discarded")]
     public static partial void Undelivered(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 9404, Level = LogLevel.Debug, Message = "DriftWatch client: librdkafka {Facility}: {Message}")]
+    public static partial void KafkaLog(ILogger logger, string facility, string message);
 }

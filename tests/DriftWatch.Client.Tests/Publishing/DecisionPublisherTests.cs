@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using DriftWatch.Client.Tests.Infrastructure;
 using DriftWatch.Core.Events;
+using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Client.Tests.Publishing;
 
@@ -73,6 +74,41 @@ public sealed class DecisionPublisherTests(KafkaFixture kafka) : IClassFixture<K
     }
 
     [Fact]
+    public async Task Constructor_BrokerUnreachable_LibrdkafkaLogGoesToTheLoggerNotToStderr()
+    {
+        var logger = new ListLogger();
+        var stderr = new StringWriter();
+        TextWriter original = Console.Error;
+        Console.SetError(stderr);
+        try
+        {
+            await using (var publisher = new DecisionPublisher(new DecisionPublisherOptions
+            {
+                BootstrapServers = "127.0.0.1:1",
+                Topic = $"decisions-{Guid.NewGuid():N}",
+                DisposeTimeout = TimeSpan.Zero,
+                Logger = logger,
+            }))
+            {
+                publisher.TryPublish(new AgentDecision { AgentId = "a", DecisionName = "route", Outcome = "faq" });
+                var waited = System.Diagnostics.Stopwatch.StartNew();
+                while (!logger.Has(9404) && waited.Elapsed < TimeSpan.FromSeconds(30))
+                {
+                    await Task.Delay(50);
+                }
+            }
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        Assert.True(logger.Has(9404), "librdkafka reported nothing about the refused connection");
+        Assert.True(logger.Has(9403), "the undelivered event was not reported at dispose");
+        Assert.DoesNotContain("127.0.0.1:1", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Constructor_NoBootstrapServers_ThrowsNamingTheSetting()
     {
         var ex = Assert.Throws<ArgumentException>(() => new DecisionPublisher(new DecisionPublisherOptions()));
@@ -120,5 +156,19 @@ public sealed class DecisionPublisherTests(KafkaFixture kafka) : IClassFixture<K
         public long Dropped => Interlocked.Read(ref _dropped);
 
         public void Dispose() => _listener.Dispose();
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<int> _ids = [];
+
+        public bool Has(int eventId) => _ids.Contains(eventId);
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) => _ids.Add(eventId.Id);
     }
 }
