@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using DriftWatch.Benchmarks;
+using DriftWatch.Benchmarks.Client;
 using DriftWatch.Benchmarks.Influx;
 using DriftWatch.Benchmarks.Ingest;
 using DriftWatch.Benchmarks.Replay;
@@ -7,7 +8,7 @@ using DriftWatch.Benchmarks.State;
 using DriftWatch.Benchmarks.Statistics;
 
 // Harnesses that need a live server, or report figures rather than timings, run by name outside
-// BenchmarkDotNet: `dotnet run -c Release -- ingest | state | influx-sink | detection-figures | ml-cpu | ks-scipy | parse-figures | replay | latency`.
+// BenchmarkDotNet: `dotnet run -c Release -- ingest | state | influx-sink | detection-figures | ml-cpu | ks-scipy | parse-figures | replay | latency | client`.
 switch (args)
 {
     case ["ingest", .. var rest]:
@@ -27,6 +28,8 @@ switch (args)
         return ParseFigures.Run();
     case ["ks-scipy", .. var rest]:
         return await KsScipyBenchmark.RunAsync(rest);
+    case ["client", .. var rest]:
+        return await ClientPublishBenchmark.RunAsync(rest);
     case ["ml-cpu", ..]:
         MlCpuCost.Run();
         return 0;

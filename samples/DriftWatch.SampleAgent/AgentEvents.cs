@@ -1,31 +1,33 @@
 using System.Text.Json.Nodes;
+using DriftWatch.Client;
 
 namespace DriftWatch.SampleAgent;
 
-/// <summary>Writes decisions and state changes as <c>driftwatch.decision/v1</c> and <c>driftwatch.state/v1</c> JSON.</summary>
+/// <summary>
+/// Decisions as DriftWatch.Client events (the client writes the <c>driftwatch.decision/v1</c> JSON), state changes
+/// as <c>driftwatch.state/v1</c> JSON (the client does not publish state changes).
+/// </summary>
 internal static class AgentEvents
 {
-    public static string Decision(RoutingPolicyRuntime runtime, RoutingDecision decision, string environment) => new JsonObject
+    public static AgentDecision Decision(RoutingPolicyRuntime runtime, RoutingDecision decision, string environment) => new()
     {
-        ["schema"] = "driftwatch.decision/v1",
-        ["event_id"] = decision.EventId,
-        ["agent_id"] = runtime.AgentId,
-        ["agent_version"] = runtime.AgentVersion,
-        ["environment"] = environment,
-        ["timestamp"] = decision.Timestamp.ToString("O"),
-        ["decision"] = new JsonObject { ["name"] = "route", ["outcome"] = decision.Queue, ["confidence"] = decision.Confidence },
-        ["input"] = new JsonObject
+        EventId = decision.EventId,
+        AgentId = runtime.AgentId,
+        AgentVersion = runtime.AgentVersion,
+        Environment = environment,
+        Timestamp = decision.Timestamp,
+        DecisionName = "route",
+        Outcome = decision.Queue,
+        Confidence = decision.Confidence,
+        InputText = decision.Ticket.Text,
+        InputFeatures = new Dictionary<string, string>
         {
-            ["text"] = decision.Ticket.Text,
-            ["features"] = new JsonObject
-            {
-                ["category"] = decision.Ticket.Category,
-                ["urgency"] = decision.Ticket.Urgency,
-                ["channel"] = decision.Ticket.Channel,
-            },
+            ["category"] = decision.Ticket.Category,
+            ["urgency"] = decision.Ticket.Urgency,
+            ["channel"] = decision.Ticket.Channel,
         },
-        ["state_version"] = decision.StateVersion,
-    }.ToJsonString();
+        StateVersion = decision.StateVersion,
+    };
 
     public static string State(RoutingPolicyRuntime runtime, StateChange change, string environment)
     {

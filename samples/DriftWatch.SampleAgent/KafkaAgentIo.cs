@@ -1,14 +1,17 @@
 using Confluent.Kafka;
+using DriftWatch.Client;
 using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.SampleAgent;
 
 /// <summary>
-/// The runtime's Kafka side: publishes decision and state events (key = agent id) and applies rollback
-/// commands read from the control topic. Commands for other agents on the same topic are skipped.
+/// The runtime's Kafka side: publishes decisions through DriftWatch.Client and state events with its own
+/// producer (key = agent id), and applies rollback commands read from the control topic. Commands for other
+/// agents on the same topic are skipped.
 /// </summary>
-internal sealed partial class KafkaAgentIo : IDisposable
+internal sealed partial class KafkaAgentIo : IAsyncDisposable
 {
+    private readonly DecisionPublisher _decisions;
     private readonly IProducer<string, string> _producer;
     private readonly SampleAgentOptions _options;
     private readonly ILogger _logger;
@@ -24,13 +27,24 @@ internal sealed partial class KafkaAgentIo : IDisposable
             EnableIdempotence = true,
             Acks = Acks.All,
         }).Build();
+        _decisions = new DecisionPublisher(new DecisionPublisherOptions
+        {
+            BootstrapServers = options.BootstrapServers,
+            Topic = options.DecisionTopic,
+            Logger = logger,
+        });
     }
 
-    public Task PublishDecisionAsync(string json, CancellationToken cancellationToken) =>
-        _producer.ProduceAsync(_options.DecisionTopic, new Message<string, string> { Key = _options.AgentId, Value = json }, cancellationToken);
+    /// <summary>Hands a decision to the client without waiting for Kafka; false when it was dropped (buffer full).</summary>
+    public bool PublishDecision(AgentDecision decision) => _decisions.TryPublish(decision);
 
-    public Task PublishStateAsync(string json, CancellationToken cancellationToken) =>
-        _producer.ProduceAsync(_options.StateTopic, new Message<string, string> { Key = _options.AgentId, Value = json }, cancellationToken);
+    public async Task PublishStateAsync(string json, CancellationToken cancellationToken)
+    {
+        // A state change must reach the topic after the decisions made before it: DriftWatch attributes a drift to
+        // the changes that precede it in the stream, and the two go through different producers.
+        await _decisions.FlushAsync(cancellationToken);
+        await _producer.ProduceAsync(_options.StateTopic, new Message<string, string> { Key = _options.AgentId, Value = json }, cancellationToken);
+    }
 
     /// <summary>Reads the control topic on a dedicated thread until cancelled.</summary>
     public Task ListenForCommandsAsync(RollbackHandler handler, CancellationToken cancellationToken) => Task.Factory.StartNew(
@@ -72,8 +86,9 @@ internal sealed partial class KafkaAgentIo : IDisposable
         TaskCreationOptions.LongRunning,
         TaskScheduler.Default);
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
+        await _decisions.DisposeAsync();
         _producer.Flush(TimeSpan.FromSeconds(5));
         _producer.Dispose();
     }

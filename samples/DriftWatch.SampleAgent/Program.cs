@@ -26,7 +26,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var runtime = new RoutingPolicyRuntime(options.AgentId, options.AgentVersion, TimeProvider.System);
-using var kafka = new KafkaAgentIo(options, logger);
+await using var kafka = new KafkaAgentIo(options, logger);
 var handler = new RollbackHandler(runtime, logger);
 handler.Reverted += applied =>
 {
@@ -63,7 +63,7 @@ try
 
         var ticket = new Ticket("my order is late", categories[random.Next(categories.Length)], urgencies[random.Next(urgencies.Length)], "email");
         var decision = runtime.Decide(ticket);
-        await kafka.PublishDecisionAsync(AgentEvents.Decision(runtime, decision, options.Environment), stop.Token);
+        kafka.PublishDecision(AgentEvents.Decision(runtime, decision, options.Environment));
         await Task.Delay(delay, stop.Token);
     }
 }

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Security.Cryptography;
+using DriftWatch.Cli.Dev;
 using DriftWatch.Cli.Hosting;
 using DriftWatch.Kafka.Embedded;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
 
 namespace DriftWatch.Cli.Commands;
 
@@ -18,9 +21,10 @@ internal static class DevCommand
         var logLevel = CommonOptions.LogLevel();
         var port = new Option<int>("--port") { Description = "Port of the HTTP API and OTLP receiver (default 9464).", HelpName = "PORT", DefaultValueFactory = _ => 9464 };
         var token = new Option<string?>("--token") { Description = "Bearer token for /v1/traces and the webhooks (default: a new random one, printed).", HelpName = "TOKEN" };
+        var noLive = new Option<bool>("--no-live") { Description = "No live view of decisions and alerts per agent (it is off anyway when stdout is not an interactive terminal)." };
         var command = new Command("dev", "Run DriftWatch locally with an embedded Kafka cluster and the OTLP receiver, and print where to point agents.")
         {
-            config, port, token, logLevel,
+            config, port, token, noLive, logLevel,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,6 +45,7 @@ internal static class DevCommand
                 ["Otlp:Kafka:Enabled"] = "true",
             });
             string? level = parse.GetValue(logLevel);
+            bool live = DevLiveView.IsEnabled(parse.GetValue(noLive), AnsiConsole.Profile.Capabilities.Interactive, Console.IsOutputRedirected);
 
             Console.Out.WriteLine($"""
                 DriftWatch dev is running (Ctrl-C to stop).
@@ -54,16 +59,28 @@ internal static class DevCommand
                   export OTEL_EXPORTER_OTLP_TRACES_HEADERS="Authorization=Bearer {secret}"
                 """);
             await Console.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return await DriftWatchHost.RunAsync(
+            Task<int> host = DriftWatchHost.RunAsync(
                 configuration,
                 settings =>
                 {
-                    settings.OverrideLogLevel(level);
+                    // The live view replaces the routine log lines, which would scroll it away; --log-level brings them back.
+                    settings.OverrideLogLevel(level ?? (live && settings.LogLevel < LogLevel.Warning ? nameof(LogLevel.Warning) : null));
                     settings.Kafka.BootstrapServers = cluster.BootstrapServers;
                     settings.Kafka.Topics.Clear();
                     settings.Kafka.Topics.Add("agent-decisions");
                 },
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken);
+            if (live)
+            {
+                using var stopView = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var activity = new DevActivity();
+                Task reading = DevActivityReader.RunAsync(cluster.BootstrapServers, "agent-decisions", "driftwatch-alerts", activity, stopView.Token);
+                await new DevLiveView(activity, TimeProvider.System).ShowAsync(AnsiConsole.Console, host).ConfigureAwait(false);
+                await stopView.CancelAsync().ConfigureAwait(false);
+                await reading.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
+            return await host.ConfigureAwait(false);
         });
         return command;
     }

@@ -52,7 +52,7 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
 
         var options = new SampleAgentOptions { BootstrapServers = kafka.BootstrapServers, DecisionTopic = decisions, StateTopic = decisions, ControlTopic = control };
         var runtime = new RoutingPolicyRuntime(options.AgentId, options.AgentVersion, TimeProvider.System);
-        using var agentIo = new KafkaAgentIo(options, NullLogger.Instance);
+        await using var agentIo = new KafkaAgentIo(options, NullLogger.Instance);
         var handler = new RollbackHandler(runtime, NullLogger.Instance);
         var applied = new TaskCompletionSource<RollbackApplied>(TaskCreationOptions.RunContinuationsAsynchronously);
         handler.Reverted += result => applied.TrySetResult(result);
@@ -82,7 +82,7 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
             }
 
             var ticket = new Ticket("my order is late", categories[random.Next(categories.Length)], urgencies[random.Next(urgencies.Length)], "email");
-            await agentIo.PublishDecisionAsync(AgentEvents.Decision(runtime, runtime.Decide(ticket), options.Environment), CancellationToken.None);
+            Assert.True(agentIo.PublishDecision(AgentEvents.Decision(runtime, runtime.Decide(ticket), options.Environment)));
         }
 
         Assert.Equal("\"general\"", runtime.Get("route/urgency=high"));
