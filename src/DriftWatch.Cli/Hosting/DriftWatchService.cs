@@ -7,7 +7,6 @@ using DriftWatch.Service.Pipeline;
 using DriftWatch.Service.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace DriftWatch.Cli.Hosting;
 
@@ -17,15 +16,16 @@ namespace DriftWatch.Cli.Hosting;
 /// the host stops too.
 /// </summary>
 internal sealed partial class DriftWatchService(
-    IOptions<DriftWatchSettings> options,
-    DriftMetrics metrics,
-    ILoggerFactory loggers,
-    TimeProvider time,
+    DriftWatchComponents components,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
-    private readonly ILogger _logger = loggers.CreateLogger("DriftWatch");
+    private readonly ILogger _logger = components.Loggers.CreateLogger("DriftWatch");
+    private readonly TaskCompletionSource<RunningService> _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider time = components.Time;
+    private readonly ILoggerFactory loggers = components.Loggers;
+    private readonly DriftMetrics metrics = components.Metrics;
 
     /// <summary>Why the pipeline stopped, when it failed: rethrown to the command so it exits with the message.</summary>
     internal ExceptionDispatchInfo? Failure { get; private set; }
@@ -33,11 +33,17 @@ internal sealed partial class DriftWatchService(
     /// <summary>The running API's address, once started; null while it is not (or disabled).</summary>
     internal Uri? ApiAddress { get; private set; }
 
+    /// <summary>
+    /// Completes once the pipeline is assembled and the API (when enabled) listens, so a caller such as
+    /// <c>demo</c> can watch the very pipeline the host runs; faulted or cancelled when it never got there.
+    /// </summary>
+    internal Task<RunningService> Running => _running.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await RunAsync(options.Value, stoppingToken).ConfigureAwait(false);
+            await RunAsync(components.Settings, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -46,22 +52,23 @@ internal sealed partial class DriftWatchService(
         catch (Exception ex)
         {
             Failure = ExceptionDispatchInfo.Capture(ex);
+            _running.TrySetException(ex);
         }
         finally
         {
+            _running.TrySetCanceled(CancellationToken.None);
             lifetime.StopApplication();
         }
     }
 
     private async Task RunAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
     {
-        var detection = await Detection.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
-        await using var recorder = SnapshotRecording.Create(settings, detection.Monitor, loggers);
-        var sinks = ResultSinks.Create(settings, loggers);
-        sinks.Add(new MetricsResultSink(metrics));
+        var detection = await components.CreateDetectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var recorder = components.CreateRecorder(detection);
+        var sinks = components.CreateSinks();
         try
         {
-            var pipeline = new IngestPipeline(settings.Kafka, settings.Pipeline, recorder ?? detection.Monitor, sinks, loggers, time, detection.Detector, settings.State);
+            var pipeline = components.CreatePipeline(detection, recorder ?? detection.Monitor, sinks);
 
             // Rollback plans read the detector's agent histories, which are checkpointed with its state.
             var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
@@ -97,6 +104,8 @@ internal sealed partial class DriftWatchService(
                 ApiAddress = api.Address;
                 LogApi(_logger, api.Address.ToString());
             }
+
+            _running.TrySetResult(new RunningService(pipeline, catalog, api?.Address, api?.AuditFilePath));
 
             using var statusStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var status = ReportStatusAsync(pipeline, statusStop.Token);
@@ -148,3 +157,6 @@ internal sealed partial class DriftWatchService(
     [LoggerMessage(EventId = 3403, Level = LogLevel.Information, Message = "HTTP API and rollback webhook disabled: set Api:GrafanaHmacSecret or Api:BearerToken to enable them")]
     private static partial void LogApiDisabled(ILogger logger);
 }
+
+/// <summary>The pipeline the hosted service runs, its baseline catalog, and where its API listens (null when disabled).</summary>
+internal sealed record RunningService(IngestPipeline Pipeline, MonitorBaselineCatalog Catalog, Uri? ApiAddress, string? AuditFilePath);

@@ -36,6 +36,7 @@ internal static class DriftWatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DriftWatchSettings>, DriftWatchSettingsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DriftMetrics>();
+        services.TryAddSingleton<DriftWatchComponents>();
         services.AddHostedService<DriftWatchService>();
         return services;
     }

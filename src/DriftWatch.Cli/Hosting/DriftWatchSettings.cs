@@ -32,6 +32,12 @@ internal sealed class DriftWatchSettings
 
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
+    /// <summary>
+    /// False when events come from elsewhere than Kafka (<c>replay</c> reads a file): the <c>Kafka</c> section is then
+    /// neither needed nor validated. An override, never a configuration key.
+    /// </summary>
+    internal bool ConsumesKafka { get; set; } = true;
+
     /// <summary>Reads every source; <paramref name="overrides"/> (e.g. from a command such as <c>dev</c>) win over all of them.</summary>
     internal static DriftWatchSettings Load(string? configPath, IReadOnlyDictionary<string, string?>? overrides = null) =>
         From(LoadConfiguration(configPath, overrides));

@@ -12,7 +12,11 @@ internal sealed class DriftWatchSettingsValidation : IValidateOptions<DriftWatch
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        Check(failures, options.Kafka.Validate);
+        if (options.ConsumesKafka)
+        {
+            Check(failures, options.Kafka.Validate);
+        }
+
         Check(failures, options.Pipeline.Validate);
         Check(failures, options.State.Validate);
         Check(failures, () => Detection.Options(options.Configuration));
