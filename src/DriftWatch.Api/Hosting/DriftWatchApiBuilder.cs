@@ -36,6 +36,7 @@ public sealed class DriftWatchApiBuilder
     private Action<ProducerConfig>? _configureProducer;
     private OtlpHttpReceiver? _otlp;
     private readonly List<string> _meters = [];
+    private bool _webhooks = true;
     private readonly List<(string Name, IHealthCheck Check, bool Live)> _checks = [];
 
     /// <summary>Starts a builder over validated-at-build options.</summary>
@@ -125,11 +126,22 @@ public sealed class DriftWatchApiBuilder
         return this;
     }
 
+    /// <summary>
+    /// Serves <c>/metrics</c>, <c>/metrics/otel</c>, <c>/healthz</c> and <c>/readyz</c> only: no webhook, no audit
+    /// trail and no rollback delivery, so no webhook authentication is needed. For an operator who sets
+    /// <c>Api:Url</c> to scrape the service but lets another system act on alerts.
+    /// </summary>
+    public DriftWatchApiBuilder WithoutWebhooks()
+    {
+        _webhooks = false;
+        return this;
+    }
+
     /// <summary>Validates the options, opens the audit file and builds the (not yet started) host.</summary>
     /// <exception cref="InvalidOperationException">A setting is invalid; the message names it.</exception>
     public DriftWatchApiHost Build()
     {
-        var errors = _options.Validate();
+        var errors = _webhooks ? _options.Validate() : _options.ValidateListener();
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("Invalid DriftWatch API settings: " + string.Join(" ", errors));
@@ -139,6 +151,11 @@ public sealed class DriftWatchApiBuilder
         var metrics = _metrics ?? new DriftMetrics();
         var catalog = _catalog ?? new InMemoryBaselineCatalog();
         var logger = _loggerFactory.CreateLogger("DriftWatch.Api");
+        if (!_webhooks)
+        {
+            var scrapeOnly = BuildApp(webhook: null, metrics, audit: null, out var scrapeReadiness);
+            return new DriftWatchApiHost(scrapeOnly, scrapeReadiness, coordinator: null, audit: null, metrics, producer: null, http: null, logger);
+        }
 
         IProducer<string, byte[]>? producer = null;
         if (rollback.KafkaEnabled)
@@ -199,7 +216,7 @@ public sealed class DriftWatchApiBuilder
         return config;
     }
 
-    private WebApplication BuildApp(WebhookEndpoint webhook, DriftMetrics metrics, AuditEndpoint audit, out Readiness readiness)
+    private WebApplication BuildApp(WebhookEndpoint? webhook, DriftMetrics metrics, AuditEndpoint? audit, out Readiness readiness)
     {
         // The empty builder reads no environment variables or appsettings: the options are the only configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "DriftWatch.Api" });
@@ -225,8 +242,12 @@ public sealed class DriftWatchApiBuilder
         var app = builder.Build();
         var metricsToken = _options.MetricsBearerToken is { Length: > 0 } t ? new BearerToken(t) : null;
 
-        app.MapPost("/webhooks/grafana", context => webhook.HandleAsync(context, AlertSource.Grafana));
-        app.MapPost("/webhooks/alertmanager", context => webhook.HandleAsync(context, AlertSource.Alertmanager));
+        if (webhook is not null)
+        {
+            app.MapPost("/webhooks/grafana", context => webhook.HandleAsync(context, AlertSource.Grafana));
+            app.MapPost("/webhooks/alertmanager", context => webhook.HandleAsync(context, AlertSource.Alertmanager));
+        }
+
         if (_otlp is { } otlp)
         {
             app.MapPost(OtlpHttpReceiver.Path, otlp.HandleAsync);
@@ -250,7 +271,11 @@ public sealed class DriftWatchApiBuilder
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             return context.Response.WriteAsync(metrics.ToPrometheusText(), context.RequestAborted);
         });
-        app.MapGet("/api/audit", audit.HandleAsync);
+        if (audit is not null)
+        {
+            app.MapGet("/api/audit", audit.HandleAsync);
+        }
+
         return app;
     }
 

@@ -102,7 +102,14 @@ internal sealed partial class DriftWatchService(
             {
                 await api.StartAsync(cancellationToken).ConfigureAwait(false);
                 ApiAddress = api.Address;
-                LogApi(_logger, api.Address.ToString());
+                if (DriftWatchServiceCollectionExtensions.ApiOptions(settings) is { } served && !DriftWatchServiceCollectionExtensions.ServesWebhooks(served))
+                {
+                    LogScrapeOnly(_logger, api.Address.ToString());
+                }
+                else
+                {
+                    LogApi(_logger, api.Address.ToString());
+                }
             }
 
             _running.TrySetResult(new RunningService(pipeline, catalog, api?.Address, api?.AuditFilePath));
@@ -154,8 +161,11 @@ internal sealed partial class DriftWatchService(
     [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "HTTP API listening on {Address} (webhooks, /metrics, /healthz, /readyz, /api/audit)")]
     private static partial void LogApi(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 3403, Level = LogLevel.Information, Message = "HTTP API and rollback webhook disabled: set Api:GrafanaHmacSecret or Api:BearerToken to enable them")]
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Information, Message = "HTTP API disabled: set Api:Url to serve /metrics, /metrics/otel, /healthz and /readyz, and Api:GrafanaHmacSecret or Api:BearerToken for the rollback webhook")]
     private static partial void LogApiDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 3404, Level = LogLevel.Information, Message = "HTTP API listening on {Address} with /metrics, /metrics/otel, /healthz and /readyz; rollback webhook and audit trail disabled: set Api:GrafanaHmacSecret or Api:BearerToken to enable them")]
+    private static partial void LogScrapeOnly(ILogger logger, string address);
 }
 
 /// <summary>The pipeline the hosted service runs, its baseline catalog, and where its API listens (null when disabled).</summary>

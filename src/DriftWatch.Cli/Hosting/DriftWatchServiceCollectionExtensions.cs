@@ -44,7 +44,8 @@ internal static class DriftWatchServiceCollectionExtensions
     /// <summary>
     /// The API's settings from the <c>Api</c> section, with the one Kafka client configuration of the service:
     /// the control and audit producer connects like the consumer (bootstrap servers and <c>Kafka:Extra</c>).
-    /// Null when no webhook authentication is configured: an unauthenticated rollback endpoint is never started.
+    /// Null when neither <c>Api:Url</c> nor webhook authentication is configured. Without webhook authentication the
+    /// API serves metrics and health only: an unauthenticated rollback endpoint is never started.
     /// </summary>
     internal static DriftWatchApiBuilder? ApiBuilder(DriftWatchSettings settings)
     {
@@ -54,7 +55,13 @@ internal static class DriftWatchServiceCollectionExtensions
             return null;
         }
 
-        return new DriftWatchApiBuilder(options).ConfigureKafkaProducer(config =>
+        var builder = new DriftWatchApiBuilder(options);
+        if (!ServesWebhooks(options))
+        {
+            return builder.WithoutWebhooks();
+        }
+
+        return builder.ConfigureKafkaProducer(config =>
         {
             settings.Kafka.ApplyClientSettings(config);
             if (options.Rollback.KafkaBootstrapServers is { Length: > 0 } servers)
@@ -69,7 +76,8 @@ internal static class DriftWatchServiceCollectionExtensions
     {
         var options = new DriftWatchApiOptions();
         settings.Configuration.GetSection("Api").Bind(options);
-        if (string.IsNullOrEmpty(options.GrafanaHmacSecret) && string.IsNullOrEmpty(options.BearerToken))
+        // Metrics and health are served whenever an address is given; webhooks only with their authentication.
+        if (!ServesWebhooks(options) && string.IsNullOrWhiteSpace(settings.Configuration["Api:Url"]))
         {
             return null;
         }
@@ -77,6 +85,10 @@ internal static class DriftWatchServiceCollectionExtensions
         options.Rollback.KafkaBootstrapServers ??= settings.Kafka.BootstrapServers;
         return options;
     }
+
+    /// <summary>True when webhook authentication is configured, the condition for the webhooks, audit trail and rollback delivery.</summary>
+    internal static bool ServesWebhooks(DriftWatchApiOptions options) =>
+        !string.IsNullOrEmpty(options.GrafanaHmacSecret) || !string.IsNullOrEmpty(options.BearerToken);
 
     /// <summary>Settings are bound once, by <see cref="DriftWatchSettings.From"/>; the factory hands out that instance.</summary>
     private sealed class SettingsFactory(

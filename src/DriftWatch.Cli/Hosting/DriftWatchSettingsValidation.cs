@@ -23,7 +23,7 @@ internal sealed class DriftWatchSettingsValidation : IValidateOptions<DriftWatch
         Check(failures, () => ResultSinks.InfluxOptions(options.Configuration));
         if (DriftWatchServiceCollectionExtensions.ApiOptions(options) is { } api)
         {
-            failures.AddRange(api.Validate());
+            failures.AddRange(DriftWatchServiceCollectionExtensions.ServesWebhooks(api) ? api.Validate() : api.ValidateListener());
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
