@@ -4,6 +4,7 @@ using DriftWatch.Api.Metrics;
 using DriftWatch.Api.Rollback;
 using DriftWatch.Api.Security;
 using DriftWatch.Api.Webhooks;
+using DriftWatch.Core.Results;
 using DriftWatch.Otlp.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -37,6 +38,7 @@ public sealed class DriftWatchApiBuilder
     private OtlpHttpReceiver? _otlp;
     private readonly List<string> _meters = [];
     private bool _webhooks = true;
+    private AlertTraceRegistry? _traces;
     private readonly List<(string Name, IHealthCheck Check, bool Live)> _checks = [];
 
     /// <summary>Starts a builder over validated-at-build options.</summary>
@@ -127,6 +129,16 @@ public sealed class DriftWatchApiBuilder
     }
 
     /// <summary>
+    /// Where the webhook finds the trace of the alert it acts on (filled by the alert sink), so the rollback
+    /// command continues the trace of the agent event that raised the alert. Default: none (a new trace).
+    /// </summary>
+    public DriftWatchApiBuilder UseAlertTraces(AlertTraceRegistry traces)
+    {
+        _traces = traces ?? throw new ArgumentNullException(nameof(traces));
+        return this;
+    }
+
+    /// <summary>
     /// Serves <c>/metrics</c>, <c>/metrics/otel</c>, <c>/healthz</c> and <c>/readyz</c> only: no webhook, no audit
     /// trail and no rollback delivery, so no webhook authentication is needed. For an operator who sets
     /// <c>Api:Url</c> to scrape the service but lets another system act on alerts.
@@ -182,7 +194,8 @@ public sealed class DriftWatchApiBuilder
             audit,
             metrics,
             _time,
-            _loggerFactory.CreateLogger("DriftWatch.Api.Rollback"));
+            _loggerFactory.CreateLogger("DriftWatch.Api.Rollback"),
+            _traces);
         var webhook = new WebhookEndpoint(
             _options,
             new WebhookAuthenticator(_options, _time),

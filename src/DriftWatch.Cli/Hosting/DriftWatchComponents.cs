@@ -15,7 +15,7 @@ namespace DriftWatch.Cli.Hosting;
 /// detection stack from a file instead of Kafka. Resolving <see cref="Settings"/> validates them, so a mode cannot
 /// use settings <c>run</c> would refuse.
 /// </summary>
-internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options, DriftMetrics metrics, ILoggerFactory loggers, TimeProvider time)
+internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options, DriftMetrics metrics, ILoggerFactory loggers, TimeProvider time, AlertTraceRegistry traces)
 {
     /// <summary>The bound, overridden and validated settings (throws <see cref="OptionsValidationException"/> naming every invalid one).</summary>
     internal DriftWatchSettings Settings => options.Value;
@@ -26,6 +26,9 @@ internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options,
 
     internal TimeProvider Time => time;
 
+    /// <summary>The trace of each published alert, for the webhook that acts on it.</summary>
+    internal AlertTraceRegistry Traces => traces;
+
     internal Task<DetectionStack> CreateDetectionAsync(CancellationToken cancellationToken) => Detection.CreateAsync(Settings, cancellationToken);
 
     /// <summary>The snapshot recorder around <paramref name="detection"/>'s monitor; null when <c>Snapshots:Enabled</c> is false.</summary>
@@ -34,7 +37,7 @@ internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options,
     /// <summary>The alerts topic, InfluxDB when configured, and the metrics the API serves. The caller disposes them.</summary>
     internal List<IResultSink> CreateSinks()
     {
-        var sinks = ResultSinks.Create(Settings, loggers);
+        var sinks = ResultSinks.Create(Settings, loggers, traces);
         sinks.Add(new MetricsResultSink(metrics));
         return sinks;
     }

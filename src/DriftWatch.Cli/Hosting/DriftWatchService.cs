@@ -90,6 +90,7 @@ internal sealed partial class DriftWatchService(
             await using var api = apiBuilder?
                 .UseMetrics(metrics)
                 .UseBaselineCatalog(catalog)
+                .UseAlertTraces(components.Traces)
                 .UseLoggerFactory(loggers)
                 .UseTimeProvider(time)
                 .AddMeter(DriftWatchTelemetry.MeterName)

@@ -1,9 +1,12 @@
 using DriftWatch.Api.Hosting;
 using DriftWatch.Api.Metrics;
+using DriftWatch.Core.Results;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace DriftWatch.Cli.Hosting;
 
@@ -37,6 +40,8 @@ internal static class DriftWatchServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DriftMetrics>();
         services.TryAddSingleton<DriftWatchComponents>();
+        services.TryAddSingleton<AlertTraceRegistry>();
+        AddTracing(services, configuration);
         services.AddHostedService<DriftWatchService>();
         return services;
     }
@@ -84,6 +89,27 @@ internal static class DriftWatchServiceCollectionExtensions
 
         options.Rollback.KafkaBootstrapServers ??= settings.Kafka.BootstrapServers;
         return options;
+    }
+
+    /// <summary>
+    /// Spans go to an OTLP collector when <c>Tracing:OtlpEndpoint</c> is set; otherwise nothing listens to the
+    /// <c>DriftWatch</c> activity source and the pipeline starts no span (trace context in Kafka headers is still handed on).
+    /// </summary>
+    private static void AddTracing(IServiceCollection services, IConfiguration configuration)
+    {
+        var tracing = TracingOptions.From(configuration);
+        if (string.IsNullOrEmpty(tracing.OtlpEndpoint))
+        {
+            return;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(static resource => resource.AddService("driftwatch"))
+            .WithTracing(builder => builder
+                .AddSource(AlertTrace.ActivitySourceName)
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(tracing.SampleRatio)))
+                // Built when the host starts, after the settings were validated, so the endpoint parses.
+                .AddOtlpExporter(otlp => otlp.Endpoint = new Uri(tracing.OtlpEndpoint)));
     }
 
     /// <summary>True when webhook authentication is configured, the condition for the webhooks, audit trail and rollback delivery.</summary>

@@ -21,6 +21,7 @@ internal sealed class DriftWatchSettingsValidation : IValidateOptions<DriftWatch
         Check(failures, options.State.Validate);
         Check(failures, () => Detection.Options(options.Configuration));
         Check(failures, () => ResultSinks.InfluxOptions(options.Configuration));
+        Check(failures, () => TracingOptions.From(options.Configuration).Validate());
         if (DriftWatchServiceCollectionExtensions.ApiOptions(options) is { } api)
         {
             failures.AddRange(DriftWatchServiceCollectionExtensions.ServesWebhooks(api) ? api.Validate() : api.ValidateListener());

@@ -29,5 +29,6 @@ internal static class SettingsKeys
         .Section("Otlp", typeof(OtlpIngestOptions))
         .Key("Otlp:Kafka", typeof(OtlpKafkaBridgeOptions))
         .Key("Otlp:Kafka:Enabled", typeof(bool))
+        .Section("Tracing", typeof(TracingOptions))
         .Key("Logging:Level", typeof(string));
 }
