@@ -45,6 +45,6 @@ internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options,
     internal IngestPipeline CreatePipeline(DetectionStack detection, IDriftMonitor monitor, IReadOnlyList<IResultSink> sinks)
     {
         var settings = Settings;
-        return new IngestPipeline(settings.Kafka, settings.Pipeline, monitor, sinks, loggers, time, detection.Detector, settings.State);
+        return new IngestPipeline(settings.Kafka, settings.Pipeline, monitor, sinks, loggers, time, detection.Detector, settings.State, settings.Resilience);
     }
 }

@@ -30,6 +30,8 @@ internal sealed class DriftWatchSettings
 
     internal StateOptions State { get; } = new();
 
+    internal ResilienceOptions Resilience { get; } = new();
+
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
     /// <summary>
@@ -102,6 +104,7 @@ internal sealed class DriftWatchSettings
 
         configuration.GetSection("Pipeline").Bind(settings.Pipeline);
         configuration.GetSection("State").Bind(settings.State);
+        configuration.GetSection("Resilience").Bind(settings.Resilience);
         if (configuration["Logging:Level"] is { Length: > 0 } level)
         {
             settings.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true);

@@ -19,6 +19,7 @@ internal sealed class DriftWatchSettingsValidation : IValidateOptions<DriftWatch
 
         Check(failures, options.Pipeline.Validate);
         Check(failures, options.State.Validate);
+        Check(failures, options.Resilience.Validate);
         Check(failures, () => Detection.Options(options.Configuration));
         Check(failures, () => ResultSinks.InfluxOptions(options.Configuration));
         Check(failures, () => TracingOptions.From(options.Configuration).Validate());

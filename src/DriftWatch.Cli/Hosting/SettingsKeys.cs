@@ -30,5 +30,6 @@ internal static class SettingsKeys
         .Key("Otlp:Kafka", typeof(OtlpKafkaBridgeOptions))
         .Key("Otlp:Kafka:Enabled", typeof(bool))
         .Section("Tracing", typeof(TracingOptions))
+        .Section("Resilience", typeof(ResilienceOptions))
         .Key("Logging:Level", typeof(string));
 }
