@@ -23,9 +23,9 @@ internal sealed partial class DriftWatchService(
     private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
     private readonly ILogger _logger = components.Loggers.CreateLogger("DriftWatch");
     private readonly TaskCompletionSource<RunningService> _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TimeProvider time = components.Time;
-    private readonly ILoggerFactory loggers = components.Loggers;
-    private readonly DriftMetrics metrics = components.Metrics;
+    private readonly TimeProvider _time = components.Time;
+    private readonly ILoggerFactory _loggers = components.Loggers;
+    private readonly DriftMetrics _metrics = components.Metrics;
 
     /// <summary>Why the pipeline stopped, when it failed: rethrown to the command so it exits with the message.</summary>
     internal ExceptionDispatchInfo? Failure { get; private set; }
@@ -75,7 +75,7 @@ internal sealed partial class DriftWatchService(
             detection.PinInto(catalog);
             using var kafkaHealth = new KafkaHealthCheck(settings.Kafka, HealthCheckTimeout);
             using var influxHealth = ResultSinks.InfluxOptions(settings.Configuration) is { } influx ? new InfluxHealthCheck(influx.Url, HealthCheckTimeout) : null;
-            using var otlp = OtlpIngestHosting.Create(settings, loggers);
+            using var otlp = OtlpIngestHosting.Create(settings, _loggers);
             var apiBuilder = DriftWatchServiceCollectionExtensions.ApiBuilder(settings)?.AddHealthCheck("kafka", kafkaHealth);
             if (otlp?.Receiver is { } receiver)
             {
@@ -88,11 +88,11 @@ internal sealed partial class DriftWatchService(
             }
 
             await using var api = apiBuilder?
-                .UseMetrics(metrics)
+                .UseMetrics(_metrics)
                 .UseBaselineCatalog(catalog)
                 .UseAlertTraces(components.Traces)
-                .UseLoggerFactory(loggers)
-                .UseTimeProvider(time)
+                .UseLoggerFactory(_loggers)
+                .UseTimeProvider(_time)
                 .AddMeter(DriftWatchTelemetry.MeterName)
                 .Build();
             if (api is null)
@@ -139,7 +139,7 @@ internal sealed partial class DriftWatchService(
     private async Task ReportStatusAsync(IngestPipeline pipeline, CancellationToken cancellationToken)
     {
         var last = 0L;
-        using var timer = new PeriodicTimer(StatusInterval, time);
+        using var timer = new PeriodicTimer(StatusInterval, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
