@@ -1,7 +1,9 @@
 using System.Threading.Channels;
+using DriftWatch.Core.Resilience;
 using DriftWatch.Core.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace DriftWatch.InfluxDb;
 
@@ -24,6 +26,7 @@ public sealed partial class InfluxResultSink : IResultSink
     private readonly Channel<Chunk> _buffer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writer;
+    private readonly ResiliencePipeline<bool> _retry;
     private int _disposed;
 
     // Touched by the writer loop only.
@@ -47,6 +50,13 @@ public sealed partial class InfluxResultSink : IResultSink
         _transport = transport;
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        // The sink's one retry level, built like every other (RetryPipeline): unlimited, since an outage must hold
+        // the stream rather than lose results; the pipeline's Resilience:Sinks never sees a transient InfluxDB error.
+        _retry = RetryPipeline.Build<bool>(
+            new RetryOptions { BaseDelay = _options.InitialRetryDelay, MaxDelay = _options.MaxRetryDelay },
+            RetryPipeline.IsFailure,
+            _time,
+            (_, outcome, delay) => MarkDown(outcome.Exception!, delay));
         _buffer = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(options.BufferCapacity)
         {
             SingleReader = true,
@@ -223,39 +233,28 @@ public sealed partial class InfluxResultSink : IResultSink
 
     private async Task WriteWithRetryAsync(List<string> lines, CancellationToken cancellationToken)
     {
-        var attempt = 0;
-        while (true)
-        {
-            TimeSpan delay;
-            try
+        await _retry.ExecuteAsync(
+            static async (state, ct) =>
             {
-                await _transport.WriteAsync(lines, cancellationToken).ConfigureAwait(false);
-                MarkUp();
-                return;
-            }
-            catch (InfluxWriteException e) when (!e.IsTransient)
-            {
-                // Retrying points the server refuses would stall the stream for good. The server kept the
-                // valid points of the request (partial write); the rest is reported and let go.
-                MarkUp();
-                LogRejected(_logger, lines.Count, e.StatusCode, e.Message);
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                attempt++;
-                delay = Backoff(attempt);
-                MarkDown(e, delay);
-            }
+                var (sink, lines) = state;
+                try
+                {
+                    await sink._transport.WriteAsync(lines, ct).ConfigureAwait(false);
+                }
+                catch (InfluxWriteException e) when (!e.IsTransient)
+                {
+                    // Retrying points the server refuses would stall the stream for good. The server kept the
+                    // valid points of the request (partial write); the rest is reported and let go.
+                    sink.MarkUp();
+                    LogRejected(sink._logger, lines.Count, e.StatusCode, e.Message);
+                    return true;
+                }
 
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    internal TimeSpan Backoff(int attempt)
-    {
-        var ticks = _options.InitialRetryDelay.Ticks * Math.Pow(2, Math.Min(attempt - 1, 40));
-        return ticks >= _options.MaxRetryDelay.Ticks ? _options.MaxRetryDelay : TimeSpan.FromTicks((long)ticks);
+                sink.MarkUp();
+                return true;
+            },
+            (this, lines),
+            cancellationToken).ConfigureAwait(false);
     }
 
     private void MarkDown(Exception error, TimeSpan delay)

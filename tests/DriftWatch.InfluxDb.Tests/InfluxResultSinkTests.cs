@@ -47,17 +47,30 @@ public sealed class InfluxResultSinkTests
     }
 
     [Fact]
-    public async Task Backoff_SuccessiveAttempts_DoublesFromInitialDelayUpToTheCap()
+    public async Task WriteAsync_OutageGoesOn_RetriesAfterDelaysDoublingFromTheInitialDelayUpToTheCap()
     {
         var options = Options();
         options.InitialRetryDelay = TimeSpan.FromMilliseconds(200);
         options.MaxRetryDelay = TimeSpan.FromSeconds(5);
-        await using var sink = new InfluxResultSink(options, new ScriptedTransport(), null, new FakeTimeProvider(At));
+        var transport = new ScriptedTransport { Fallback = ScriptedTransport.Unavailable() };
+        var time = new FakeTimeProvider(At);
+        await using var sink = new InfluxResultSink(options, transport, null, time);
+        using var stop = new CancellationTokenSource();
+        var write = sink.WriteAsync(Batch(1), stop.Token);
+        await transport.Attempts.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
 
-        var delays = Enumerable.Range(1, 8).Select(a => sink.Backoff(a).TotalMilliseconds).ToArray();
+        foreach (var delay in new[] { 200, 400, 800, 1600, 3200, 5000, 5000 })
+        {
+            // The retry waits on the fake clock: one tick short of its delay it cannot have happened.
+            time.Advance(TimeSpan.FromMilliseconds(delay - 1));
+            await Task.Yield();
+            Assert.False(transport.Attempts.Reader.TryRead(out _), $"retried before its {delay} ms delay");
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await transport.Attempts.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        }
 
-        Assert.Equal([200, 400, 800, 1600, 3200, 5000, 5000, 5000], delays);
-        Assert.Equal(TimeSpan.FromSeconds(5), sink.Backoff(1000));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using DriftWatch.Api.Metrics;
 using DriftWatch.Api.Rollback;
 using DriftWatch.Api.Security;
 using DriftWatch.Api.Webhooks;
+using DriftWatch.Core.Results;
 using DriftWatch.Otlp.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -36,6 +37,8 @@ public sealed class DriftWatchApiBuilder
     private Action<ProducerConfig>? _configureProducer;
     private OtlpHttpReceiver? _otlp;
     private readonly List<string> _meters = [];
+    private bool _webhooks = true;
+    private AlertTraceRegistry? _traces;
     private readonly List<(string Name, IHealthCheck Check, bool Live)> _checks = [];
 
     /// <summary>Starts a builder over validated-at-build options.</summary>
@@ -125,11 +128,32 @@ public sealed class DriftWatchApiBuilder
         return this;
     }
 
+    /// <summary>
+    /// Where the webhook finds the trace of the alert it acts on (filled by the alert sink), so the rollback
+    /// command continues the trace of the agent event that raised the alert. Default: none (a new trace).
+    /// </summary>
+    public DriftWatchApiBuilder UseAlertTraces(AlertTraceRegistry traces)
+    {
+        _traces = traces ?? throw new ArgumentNullException(nameof(traces));
+        return this;
+    }
+
+    /// <summary>
+    /// Serves <c>/metrics</c>, <c>/metrics/otel</c>, <c>/healthz</c> and <c>/readyz</c> only: no webhook, no audit
+    /// trail and no rollback delivery, so no webhook authentication is needed. For an operator who sets
+    /// <c>Api:Url</c> to scrape the service but lets another system act on alerts.
+    /// </summary>
+    public DriftWatchApiBuilder WithoutWebhooks()
+    {
+        _webhooks = false;
+        return this;
+    }
+
     /// <summary>Validates the options, opens the audit file and builds the (not yet started) host.</summary>
     /// <exception cref="InvalidOperationException">A setting is invalid; the message names it.</exception>
     public DriftWatchApiHost Build()
     {
-        var errors = _options.Validate();
+        var errors = _webhooks ? _options.Validate() : _options.ValidateListener();
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("Invalid DriftWatch API settings: " + string.Join(" ", errors));
@@ -139,6 +163,11 @@ public sealed class DriftWatchApiBuilder
         var metrics = _metrics ?? new DriftMetrics();
         var catalog = _catalog ?? new InMemoryBaselineCatalog();
         var logger = _loggerFactory.CreateLogger("DriftWatch.Api");
+        if (!_webhooks)
+        {
+            var scrapeOnly = BuildApp(webhook: null, metrics, audit: null, out var scrapeReadiness);
+            return new DriftWatchApiHost(scrapeOnly, scrapeReadiness, coordinator: null, audit: null, metrics, producer: null, http: null, logger);
+        }
 
         IProducer<string, byte[]>? producer = null;
         if (rollback.KafkaEnabled)
@@ -165,7 +194,8 @@ public sealed class DriftWatchApiBuilder
             audit,
             metrics,
             _time,
-            _loggerFactory.CreateLogger("DriftWatch.Api.Rollback"));
+            _loggerFactory.CreateLogger("DriftWatch.Api.Rollback"),
+            _traces);
         var webhook = new WebhookEndpoint(
             _options,
             new WebhookAuthenticator(_options, _time),
@@ -199,7 +229,7 @@ public sealed class DriftWatchApiBuilder
         return config;
     }
 
-    private WebApplication BuildApp(WebhookEndpoint webhook, DriftMetrics metrics, AuditEndpoint audit, out Readiness readiness)
+    private WebApplication BuildApp(WebhookEndpoint? webhook, DriftMetrics metrics, AuditEndpoint? audit, out Readiness readiness)
     {
         // The empty builder reads no environment variables or appsettings: the options are the only configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "DriftWatch.Api" });
@@ -225,8 +255,12 @@ public sealed class DriftWatchApiBuilder
         var app = builder.Build();
         var metricsToken = _options.MetricsBearerToken is { Length: > 0 } t ? new BearerToken(t) : null;
 
-        app.MapPost("/webhooks/grafana", context => webhook.HandleAsync(context, AlertSource.Grafana));
-        app.MapPost("/webhooks/alertmanager", context => webhook.HandleAsync(context, AlertSource.Alertmanager));
+        if (webhook is not null)
+        {
+            app.MapPost("/webhooks/grafana", context => webhook.HandleAsync(context, AlertSource.Grafana));
+            app.MapPost("/webhooks/alertmanager", context => webhook.HandleAsync(context, AlertSource.Alertmanager));
+        }
+
         if (_otlp is { } otlp)
         {
             app.MapPost(OtlpHttpReceiver.Path, otlp.HandleAsync);
@@ -250,7 +284,11 @@ public sealed class DriftWatchApiBuilder
             context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
             return context.Response.WriteAsync(metrics.ToPrometheusText(), context.RequestAborted);
         });
-        app.MapGet("/api/audit", audit.HandleAsync);
+        if (audit is not null)
+        {
+            app.MapGet("/api/audit", audit.HandleAsync);
+        }
+
         return app;
     }
 

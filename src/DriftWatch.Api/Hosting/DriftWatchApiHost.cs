@@ -12,21 +12,21 @@ public sealed partial class DriftWatchApiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Readiness _readiness;
-    private readonly RollbackCoordinator _coordinator;
-    private readonly AuditLog _audit;
+    private readonly RollbackCoordinator? _coordinator;
+    private readonly AuditLog? _audit;
     private readonly IProducer<string, byte[]>? _producer;
-    private readonly HttpClient _http;
+    private readonly HttpClient? _http;
     private readonly ILogger _logger;
     private int _started;
 
     internal DriftWatchApiHost(
         WebApplication app,
         Readiness readiness,
-        RollbackCoordinator coordinator,
-        AuditLog audit,
+        RollbackCoordinator? coordinator,
+        AuditLog? audit,
         DriftMetrics metrics,
         IProducer<string, byte[]>? producer,
-        HttpClient http,
+        HttpClient? http,
         ILogger logger)
     {
         _app = app;
@@ -42,8 +42,11 @@ public sealed partial class DriftWatchApiHost : IAsyncDisposable
     /// <summary>The registry served on <c>/metrics</c>.</summary>
     public DriftMetrics Metrics { get; }
 
-    /// <summary>Full path of the JSONL audit file (read it with <see cref="AuditTrailReader"/>).</summary>
-    public string AuditFilePath => _audit.Path;
+    /// <summary>
+    /// Full path of the JSONL audit file (read it with <see cref="AuditTrailReader"/>); empty when the host serves
+    /// no webhooks (<see cref="DriftWatchApiBuilder.WithoutWebhooks"/>).
+    /// </summary>
+    public string AuditFilePath => _audit?.Path ?? string.Empty;
 
     /// <summary>The address the server listens on, with the real port when port 0 was configured. Set by <see cref="StartAsync"/>.</summary>
     public Uri Address { get; private set; } = new("http://127.0.0.1/");
@@ -56,7 +59,11 @@ public sealed partial class DriftWatchApiHost : IAsyncDisposable
             throw new InvalidOperationException("The DriftWatch API host was already started.");
         }
 
-        await _coordinator.LoadAsync(cancellationToken);
+        if (_coordinator is not null)
+        {
+            await _coordinator.LoadAsync(cancellationToken);
+        }
+
         await _app.StartAsync(cancellationToken);
         Address = new Uri(_app.Urls.First());
         _readiness.MarkReady();
@@ -105,9 +112,12 @@ public sealed partial class DriftWatchApiHost : IAsyncDisposable
             _producer.Dispose();
         }
 
-        _coordinator.Dispose();
-        _http.Dispose();
-        await _audit.DisposeAsync();
+        _coordinator?.Dispose();
+        _http?.Dispose();
+        if (_audit is not null)
+        {
+            await _audit.DisposeAsync();
+        }
     }
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "DriftWatch API listening on {Address}")]

@@ -61,17 +61,7 @@ public sealed class DriftWatchApiOptions
     /// <summary>Checks every setting and returns one message per problem, naming the setting.</summary>
     public IReadOnlyList<string> Validate()
     {
-        var errors = new List<string>();
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            errors.Add($"DriftWatch:Api:Url must be an absolute http(s) URL, got '{Url}'.");
-        }
-
-        if (MaxRequestBodyBytes < 1024)
-        {
-            errors.Add("DriftWatch:Api:MaxRequestBodyBytes must be at least 1024.");
-        }
-
+        var errors = new List<string>(ValidateListener());
         if (string.IsNullOrEmpty(GrafanaHmacSecret) && string.IsNullOrEmpty(BearerToken))
         {
             errors.Add("DriftWatch:Api: set GrafanaHmacSecret or BearerToken; webhooks are never accepted unauthenticated.");
@@ -92,12 +82,29 @@ public sealed class DriftWatchApiOptions
             errors.Add("DriftWatch:Api:AuditPageSize must be at least 1.");
         }
 
+        errors.AddRange(Rollback.Validate());
+        return errors;
+    }
+
+    /// <summary>The settings a server without webhooks needs (address, body limit, OTLP endpoint); every problem, each naming its setting.</summary>
+    public IReadOnlyList<string> ValidateListener()
+    {
+        var errors = new List<string>();
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            errors.Add($"DriftWatch:Api:Url must be an absolute http(s) URL, got '{Url}'.");
+        }
+
+        if (MaxRequestBodyBytes < 1024)
+        {
+            errors.Add("DriftWatch:Api:MaxRequestBodyBytes must be at least 1024.");
+        }
+
         if (!string.IsNullOrEmpty(OtlpEndpoint) && (!Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) || (otlp.Scheme != Uri.UriSchemeHttp && otlp.Scheme != Uri.UriSchemeHttps)))
         {
             errors.Add($"DriftWatch:Api:OtlpEndpoint must be an absolute http(s) URL, got '{OtlpEndpoint}'.");
         }
 
-        errors.AddRange(Rollback.Validate());
         return errors;
     }
 }

@@ -1,7 +1,7 @@
 using DriftWatch.Api.Hosting;
 using Microsoft.Extensions.Logging;
+using DriftWatch.Core.Resilience;
 using Polly;
-using Polly.Retry;
 
 namespace DriftWatch.Api.Rollback;
 
@@ -31,27 +31,18 @@ internal sealed partial class DeliveryRetry
     {
         _logger = logger;
         _path = path;
-        var builder = new ResiliencePipelineBuilder<AttemptResult> { TimeProvider = time };
-        if (options.MaxAttempts > 1)
-        {
-            builder.AddRetry(new RetryStrategyOptions<AttemptResult>
+        // The same builder as the sinks' and dead letters' retry levels; the attempt timeout stays inside the
+        // attempt (AttemptTimeout), where it also bounds the producer's own message timeout.
+        _pipeline = RetryPipeline.Build<AttemptResult>(
+            new RetryOptions
             {
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result.Outcome == AttemptOutcome.Transient),
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                Delay = options.InitialBackoff,
+                MaxRetryAttempts = Math.Max(0, options.MaxAttempts - 1),
+                BaseDelay = options.InitialBackoff,
                 MaxDelay = options.MaxBackoff,
-                BackoffType = DelayBackoffType.Exponential,
-                // Deliveries of different agents do not compete for one runtime, so there is no herd to spread.
-                UseJitter = false,
-                OnRetry = args =>
-                {
-                    LogRetrying(_path, args.AttemptNumber + 1, args.Outcome.Result.Detail, args.RetryDelay);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        _pipeline = builder.Build();
+            },
+            static (outcome, _) => outcome.Result.Outcome == AttemptOutcome.Transient,
+            time,
+            (attempt, outcome, delay) => LogRetrying(_path, attempt + 1, outcome.Result.Detail, delay));
     }
 
     /// <summary>Runs <paramref name="attempt"/> until success, a permanent failure or the last attempt.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Confluent.Kafka;
 using DriftWatch.Api.Hosting;
+using DriftWatch.Api.Tracing;
 
 namespace DriftWatch.Api.Rollback;
 
@@ -31,6 +32,8 @@ internal sealed class KafkaControlExecutor : IRollbackExecutor
             Value = RollbackJson.Serialize(command),
             Headers = new Headers { { "schema", System.Text.Encoding.UTF8.GetBytes(RollbackCommand.SchemaId) } },
         };
+        using var activity = ApiTracing.StartRollbackPublish(_options.ControlTopic);
+        ApiTracing.Inject(activity ?? System.Diagnostics.Activity.Current, message.Headers);
 
         var (ok, detail, attempts) = await _retry.RunAsync(ct => AttemptAsync(message, ct), cancellationToken);
         return new RollbackDelivery(ok, $"kafka {_options.ControlTopic}: {detail} after {attempts} attempt(s)");

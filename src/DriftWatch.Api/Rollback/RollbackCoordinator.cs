@@ -3,7 +3,9 @@ using DriftWatch.Api.Audit;
 using DriftWatch.Api.Hosting;
 using DriftWatch.Api.Metrics;
 using DriftWatch.Api.Security;
+using DriftWatch.Api.Tracing;
 using DriftWatch.Api.Webhooks;
+using DriftWatch.Core.Results;
 using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Api.Rollback;
@@ -29,6 +31,7 @@ internal sealed partial class RollbackCoordinator : IDisposable
     private readonly ILogger _logger;
 
     private readonly SemaphoreSlim _deliverySlots;
+    private readonly AlertTraceRegistry? _traces;
 
     // One gate per allowed agent (a configured, bounded set), created on first use.
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _agentGates = new(StringComparer.Ordinal);
@@ -46,8 +49,10 @@ internal sealed partial class RollbackCoordinator : IDisposable
         AuditLog audit,
         DriftMetrics metrics,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        AlertTraceRegistry? traces = null)
     {
+        _traces = traces;
         _options = options;
         _allowed = new HashSet<string>(options.AllowedAgents, StringComparer.Ordinal);
         _planner = planner;
@@ -146,6 +151,9 @@ internal sealed partial class RollbackCoordinator : IDisposable
         RollbackCommand? plan,
         CancellationToken cancellationToken)
     {
+        // The delivery below runs under this span (the execution context flows into RunAsync), so the command
+        // published for it carries the alert's trace.
+        using var activity = ApiTracing.StartWebhook(_traces, subject.AgentId, subject.Environment, subject.Feature, source);
         var key = KeyOf(subject.AgentId, alert.Key);
         var template = new AuditRecord
         {

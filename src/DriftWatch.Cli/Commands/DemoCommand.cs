@@ -53,7 +53,7 @@ internal static class DemoCommand
                 simulation,
                 parse.GetValue(invalidEvery),
                 parse.GetValue(brokers),
-                DriftWatchSettings.Load(parse.GetValue(config)));
+                parse.GetValue(config));
             return await DemoRunner.RunAsync(settings, cancellationToken).ConfigureAwait(false);
         });
         return command;

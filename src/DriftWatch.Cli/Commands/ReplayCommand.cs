@@ -3,6 +3,7 @@ using System.Text;
 using DriftWatch.Cli.Hosting;
 using DriftWatch.Core.Replay;
 using DriftWatch.Otlp.Replay;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DriftWatch.Cli.Commands;
 
@@ -27,8 +28,10 @@ internal static class ReplayCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var settings = DriftWatchSettings.Load(parse.GetValue(config));
-            var detection = await Detection.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
+            // The same registration as run, with the file as the event source: the detection stack, options binding
+            // and validation are the service's, and nothing is started (no Kafka consumer, no API).
+            using var host = DriftWatchHost.Build(DriftWatchSettings.LoadConfiguration(parse.GetValue(config)), DriftWatchHost.FileSource);
+            var detection = await host.Services.GetRequiredService<DriftWatchComponents>().CreateDetectionAsync(cancellationToken).ConfigureAwait(false);
             var runner = new ReplayRunner(detection.Monitor);
             var inputPath = parse.GetValue(input)!;
             if (!File.Exists(inputPath))

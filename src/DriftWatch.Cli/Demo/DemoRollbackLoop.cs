@@ -5,12 +5,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Confluent.Kafka;
-using DriftWatch.Api.Hosting;
-using DriftWatch.Api.Metrics;
-using DriftWatch.Api.Rollback;
 using DriftWatch.Core.Detection;
 using DriftWatch.Simulation;
-using Microsoft.Extensions.Logging;
 
 namespace DriftWatch.Cli.Demo;
 
@@ -18,7 +14,7 @@ namespace DriftWatch.Cli.Demo;
 internal sealed record AppliedRollback(string AgentId, string Feature, string? StateVersion, IReadOnlyList<string> RevertKeys, long AfterDecisions);
 
 /// <summary>
-/// Closes the loop inside the demo: the real HTTP API and rollback webhook run in-process; each agent's
+/// Closes the loop inside the demo: the service's real HTTP API and rollback webhook run in-process; each agent's
 /// first alert is delivered to the webhook in Alertmanager's v4 format (the demo stands in for
 /// Prometheus and Alertmanager, which are not embedded); the rollback command the API publishes on the
 /// control topic is read back by the simulated fleet's runtime, which stops the agent's drift.
@@ -28,7 +24,6 @@ internal sealed class DemoRollbackLoop : IAsyncDisposable
     internal const string ControlTopic = "agent-control";
     internal const string AuditTopic = "driftwatch-audit";
 
-    private readonly DriftWatchApiHost _api;
     private readonly HttpClient _http;
     private readonly FleetSimulator _fleet;
     private readonly Func<string, long> _decisionsOf;
@@ -37,12 +32,13 @@ internal sealed class DemoRollbackLoop : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _listener;
 
-    private DemoRollbackLoop(DriftWatchApiHost api, string token, FleetSimulator fleet, Func<string, long> decisionsOf, string bootstrapServers)
+    private DemoRollbackLoop(Uri address, string auditFilePath, string token, FleetSimulator fleet, Func<string, long> decisionsOf, string bootstrapServers)
     {
-        _api = api;
+        Address = address;
+        AuditFilePath = auditFilePath;
         _fleet = fleet;
         _decisionsOf = decisionsOf;
-        _http = new HttpClient { BaseAddress = api.Address, Timeout = TimeSpan.FromSeconds(30) };
+        _http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         _listener = Task.Factory.StartNew(() => Listen(bootstrapServers), TaskCreationOptions.LongRunning);
     }
@@ -51,37 +47,39 @@ internal sealed class DemoRollbackLoop : IAsyncDisposable
     internal IReadOnlyList<AppliedRollback> Applied => [.. _applied];
 
     /// <summary>Where the API listens.</summary>
-    internal Uri Address => _api.Address;
+    internal Uri Address { get; }
 
     /// <summary>Where the audit trail of this demo run is (for <c>driftwatch audit --file</c>).</summary>
-    internal string AuditFilePath => _api.AuditFilePath;
+    internal string AuditFilePath { get; }
 
-    internal static async Task<DemoRollbackLoop> StartAsync(
-        string bootstrapServers,
-        IReadOnlyList<string> agents,
-        IBaselineCatalog catalog,
-        DriftMetrics metrics,
-        FleetSimulator fleet,
-        Func<string, long> decisionsOf,
-        ILoggerFactory loggers,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The API settings of a demo run, layered over the configuration like any override: the service's own API
+    /// (started by the host, as in <c>run</c>) listens on a free port with a new token, allows the fleet's agents
+    /// and keeps its audit trail in a fresh folder.
+    /// </summary>
+    internal static Dictionary<string, string?> ApiOverrides(string bootstrapServers, IReadOnlyList<string> agents, string token)
     {
         var directory = Directory.CreateTempSubdirectory("driftwatch-demo-").FullName;
-        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var options = new DriftWatchApiOptions { Url = "http://127.0.0.1:0", BearerToken = token };
-        options.Rollback.KafkaBootstrapServers = bootstrapServers;
-        options.Rollback.ControlTopic = ControlTopic;
-        options.Rollback.AuditTopic = AuditTopic;
-        options.Rollback.AuditFilePath = Path.Combine(directory, "audit.jsonl");
-        foreach (var agent in agents)
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            options.Rollback.AllowedAgents.Add(agent);
+            ["Api:Url"] = "http://127.0.0.1:0",
+            ["Api:BearerToken"] = token,
+            ["Api:Rollback:KafkaBootstrapServers"] = bootstrapServers,
+            ["Api:Rollback:ControlTopic"] = ControlTopic,
+            ["Api:Rollback:AuditTopic"] = AuditTopic,
+            ["Api:Rollback:AuditFilePath"] = Path.Combine(directory, "audit.jsonl"),
+        };
+        for (var i = 0; i < agents.Count; i++)
+        {
+            overrides[$"Api:Rollback:AllowedAgents:{i}"] = agents[i];
         }
 
-        var api = new DriftWatchApiBuilder(options).UseMetrics(metrics).UseBaselineCatalog(catalog).UseLoggerFactory(loggers).Build();
-        await api.StartAsync(cancellationToken).ConfigureAwait(false);
-        return new DemoRollbackLoop(api, token, fleet, decisionsOf, bootstrapServers);
+        return overrides;
     }
+
+    /// <summary>Starts the simulated runtime against the API the service started.</summary>
+    internal static DemoRollbackLoop Start(Uri address, string auditFilePath, string token, FleetSimulator fleet, Func<string, long> decisionsOf, string bootstrapServers) =>
+        new(address, auditFilePath, token, fleet, decisionsOf, bootstrapServers);
 
     /// <summary>Delivers the first alert of each agent to the webhook, as Alertmanager would.</summary>
     internal async Task NotifyAsync(IReadOnlyList<DriftAlert> alerts, CancellationToken cancellationToken)
@@ -106,7 +104,6 @@ internal sealed class DemoRollbackLoop : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _listener.ConfigureAwait(false);
-        await _api.DisposeAsync().ConfigureAwait(false);
         _http.Dispose();
         _stop.Dispose();
     }

@@ -1,16 +1,12 @@
 using System.Diagnostics;
-using DriftWatch.Api.Metrics;
-using DriftWatch.Api.Rollback;
+using System.Security.Cryptography;
 using DriftWatch.Cli.Hosting;
 using DriftWatch.Cli.Simulation;
-using DriftWatch.Core.Detection;
-using DriftWatch.Core.Results;
-using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.Embedded;
-using DriftWatch.Kafka.Producing;
 using DriftWatch.Service.Pipeline;
 using DriftWatch.Simulation;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
 namespace DriftWatch.Cli.Demo;
@@ -21,7 +17,7 @@ internal sealed record DemoSettings(
     SimulationOptions Simulation,
     int InvalidEvery,
     int Brokers,
-    DriftWatchSettings Service);
+    string? ConfigPath);
 
 /// <summary>
 /// The whole product on one machine: an embedded Kafka cluster, a simulated fleet with drift injected
@@ -39,62 +35,62 @@ internal static class DemoRunner
         Terminal.WidenWhenRedirected();
         console.MarkupLine($"Starting an embedded Kafka cluster with {settings.Brokers} brokers...");
         using var cluster = EmbeddedKafkaCluster.Start(settings.Brokers);
-        cluster.CreateTopic(DecisionsTopic, partitions: 6);
-        cluster.CreateTopic(DeadLetterTopic, partitions: 1);
-        cluster.CreateTopic(AlertsTopic, partitions: 1);
-        cluster.CreateTopic(DemoRollbackLoop.ControlTopic, partitions: 1);
-        cluster.CreateTopic(DemoRollbackLoop.AuditTopic, partitions: 1);
-        cluster.CreateTopic(settings.Service.State.Topic, partitions: 6);
-        console.MarkupLine($"Kafka at [bold]{cluster.BootstrapServers}[/]; topics {DecisionsTopic}, {DeadLetterTopic}, {AlertsTopic}");
 
         var producedTarget = settings.Simulation.Events + (long)(settings.Simulation.Events * 0.01) + 100;
         var pace = producedTarget / Math.Max(1, settings.Duration.TotalSeconds * 0.8);
         var simulation = new SimulationRun(settings.Simulation, settings.InvalidEvery, pace);
         var manifest = simulation.Manifest;
+
+        // The service of `run`, assembled by the same registration; the demo only overrides where events come
+        // from (the embedded cluster), its topics, and an API on a free port that allows the simulated fleet.
+        var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        var configuration = DriftWatchSettings.LoadConfiguration(settings.ConfigPath, DemoRollbackLoop.ApiOverrides(cluster.BootstrapServers, manifest.AgentIds, token));
+        using var host = DriftWatchHost.Build(configuration, service => Overrides(service, cluster.BootstrapServers));
+        var service = host.Services.GetRequiredService<DriftWatchComponents>().Settings;
+        cluster.CreateTopic(DecisionsTopic, partitions: 6);
+        cluster.CreateTopic(DeadLetterTopic, partitions: 1);
+        cluster.CreateTopic(AlertsTopic, partitions: 1);
+        cluster.CreateTopic(DemoRollbackLoop.ControlTopic, partitions: 1);
+        cluster.CreateTopic(DemoRollbackLoop.AuditTopic, partitions: 1);
+        cluster.CreateTopic(service.State.Topic, partitions: 6);
+        console.MarkupLine($"Kafka at [bold]{cluster.BootstrapServers}[/]; topics {DecisionsTopic}, {DeadLetterTopic}, {AlertsTopic}");
         foreach (var truth in manifest.Scenarios)
         {
             console.MarkupLine($"Injecting [bold]{DriftScenario.KindName(truth.Kind)}[/] ({truth.Mode.ToString().ToLowerInvariant()}, expect {Markup.Escape(truth.ExpectedFeature)}) into {truth.AgentId} at {truth.OnsetTimestamp:HH:mm:ss} event time (its decision #{truth.OnsetAgentIndex:N0})");
         }
 
-        var kafka = settings.Service.Kafka;
-        kafka.BootstrapServers = cluster.BootstrapServers;
-        kafka.Topics.Clear();
-        kafka.Topics.Add(DecisionsTopic);
-        kafka.GroupId = "driftwatch-demo";
-        var pipelineOptions = settings.Service.Pipeline;
-        pipelineOptions.DeadLetterTopic = DeadLetterTopic;
-        pipelineOptions.AlertsTopic = AlertsTopic;
-
-        using var loggers = Logging.Create(Microsoft.Extensions.Logging.LogLevel.Error);
-        // The same sinks as the service: the alerts topic, and InfluxDB when InfluxDb:Url is configured.
-        var sinks = ResultSinks.Create(settings.Service, loggers);
-        if (ResultSinks.InfluxOptions(settings.Service.Configuration) is { } influx)
+        if (ResultSinks.InfluxOptions(service.Configuration) is { } influx)
         {
             console.MarkupLine($"Writing results to InfluxDB at [bold]{Markup.Escape(influx.Url.ToString())}[/]");
         }
-        var metrics = new DriftMetrics();
-        sinks.Add(new MetricsResultSink(metrics));
-        var detection = await Detection.CreateAsync(settings.Service, cancellationToken).ConfigureAwait(false);
-        var pipeline = new IngestPipeline(kafka, pipelineOptions, detection.Monitor, sinks, loggers, TimeProvider.System, detection.Detector, settings.Service.State);
-        var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
-        detection.PinInto(catalog);
-        using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pipelineRun = pipeline.RunAsync(stopPipeline.Token);
-        await using var rollbacks = await DemoRollbackLoop.StartAsync(
-            cluster.BootstrapServers,
-            manifest.AgentIds,
-            catalog,
-            metrics,
+
+        var hosted = host.Services.GetServices<IHostedService>().OfType<DriftWatchService>().Single();
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        RunningService running;
+        try
+        {
+            running = await hosted.Running.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            hosted.Failure?.Throw();
+            throw;
+        }
+
+        var pipeline = running.Pipeline;
+        await using var rollbacks = DemoRollbackLoop.Start(
+            running.ApiAddress!,
+            running.AuditFilePath!,
+            token,
             simulation.Simulator,
             agent => pipeline.Statistics.EventsByAgent.GetValueOrDefault(agent),
-            loggers,
-            cancellationToken).ConfigureAwait(false);
+            cluster.BootstrapServers);
         console.MarkupLine($"Rollback webhook on [bold]{rollbacks.Address}[/]webhooks/alertmanager (alerts are delivered to it as Alertmanager would); audit trail {Markup.Escape(rollbacks.AuditFilePath)}");
 
         var clock = Stopwatch.StartNew();
         var view = new DemoView(pipeline.Statistics, manifest, () => simulation.Written, () => pipeline.ConsumerLag, () => rollbacks.Applied);
         var production = ProduceAsync(simulation, cluster.BootstrapServers, cancellationToken);
-        var finished = WaitForCompletionAsync(production, simulation, pipeline, settings.Duration * 1.5, cancellationToken);
+        var finished = WaitForCompletionAsync(production, simulation, pipeline, hosted.ExecuteTask ?? Task.CompletedTask, settings.Duration * 1.5, cancellationToken);
         var notifying = NotifyUntilAsync(finished, rollbacks, pipeline, cancellationToken);
         if (console.Profile.Capabilities.Interactive)
         {
@@ -121,15 +117,24 @@ internal static class DemoRunner
 
         var caughtUp = await finished.ConfigureAwait(false);
         await notifying.ConfigureAwait(false);
-        await stopPipeline.CancelAsync().ConfigureAwait(false);
-        await pipelineRun.ConfigureAwait(false);
-        foreach (var sink in sinks)
-        {
-            await sink.DisposeAsync().ConfigureAwait(false);
-        }
+        // Stopping the host drains the pipeline, commits, stops the API and disposes the sinks, as in `run`.
+        await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        hosted.Failure?.Throw();
 
         var alertsOnTopic = CountAlertsOnTopic(cluster.BootstrapServers, pipeline.Statistics.Alerts.Count);
         return DemoSummary.Print(console, manifest, pipeline.Statistics, simulation, alertsOnTopic, clock.Elapsed, caughtUp, settings.Simulation.EventsPerSecond, rollbacks);
+    }
+
+    /// <summary>Everything the demo changes on top of the shared registration.</summary>
+    private static void Overrides(DriftWatchSettings service, string bootstrapServers)
+    {
+        service.OverrideLogLevel(nameof(Microsoft.Extensions.Logging.LogLevel.Error));
+        service.Kafka.BootstrapServers = bootstrapServers;
+        service.Kafka.Topics.Clear();
+        service.Kafka.Topics.Add(DecisionsTopic);
+        service.Kafka.GroupId = "driftwatch-demo";
+        service.Pipeline.DeadLetterTopic = DeadLetterTopic;
+        service.Pipeline.AlertsTopic = AlertsTopic;
     }
 
     private static async Task NotifyUntilAsync(Task finished, DemoRollbackLoop rollbacks, IngestPipeline pipeline, CancellationToken cancellationToken)
@@ -151,13 +156,13 @@ internal static class DemoRunner
         await simulation.WriteAsync(output, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<bool> WaitForCompletionAsync(Task production, SimulationRun simulation, IngestPipeline pipeline, TimeSpan limit, CancellationToken cancellationToken)
+    private static async Task<bool> WaitForCompletionAsync(Task production, SimulationRun simulation, IngestPipeline pipeline, Task service, TimeSpan limit, CancellationToken cancellationToken)
     {
         await production.ConfigureAwait(false);
         var deadline = Stopwatch.StartNew();
         while (pipeline.Statistics.Committed < simulation.Written)
         {
-            if (deadline.Elapsed > limit || cancellationToken.IsCancellationRequested)
+            if (deadline.Elapsed > limit || cancellationToken.IsCancellationRequested || service.IsCompleted)
             {
                 return false;
             }

@@ -8,6 +8,16 @@ namespace DriftWatch.Cli.Hosting;
 /// <summary>Runs the service on a Generic Host until cancelled; the process's signal handling stays with the command line.</summary>
 internal static class DriftWatchHost
 {
+    /// <summary>
+    /// The override of modes whose events come from a file (<c>replay</c>): no Kafka consumer, so the <c>Kafka</c>
+    /// section is not required, and warnings only, so a replay's output is its data.
+    /// </summary>
+    internal static void FileSource(DriftWatchSettings settings)
+    {
+        settings.ConsumesKafka = false;
+        settings.OverrideLogLevel(nameof(Microsoft.Extensions.Logging.LogLevel.Warning));
+    }
+
     /// <summary>Builds the host (not started) with the service and console logging at the configured level.</summary>
     internal static IHost Build(IConfiguration configuration, Action<DriftWatchSettings>? configure = null)
     {

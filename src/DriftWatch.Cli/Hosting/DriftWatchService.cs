@@ -7,7 +7,6 @@ using DriftWatch.Service.Pipeline;
 using DriftWatch.Service.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace DriftWatch.Cli.Hosting;
 
@@ -17,15 +16,16 @@ namespace DriftWatch.Cli.Hosting;
 /// the host stops too.
 /// </summary>
 internal sealed partial class DriftWatchService(
-    IOptions<DriftWatchSettings> options,
-    DriftMetrics metrics,
-    ILoggerFactory loggers,
-    TimeProvider time,
+    DriftWatchComponents components,
     IHostApplicationLifetime lifetime) : BackgroundService
 {
     private static readonly TimeSpan StatusInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan HealthCheckTimeout = TimeSpan.FromSeconds(3);
-    private readonly ILogger _logger = loggers.CreateLogger("DriftWatch");
+    private readonly ILogger _logger = components.Loggers.CreateLogger("DriftWatch");
+    private readonly TaskCompletionSource<RunningService> _running = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeProvider _time = components.Time;
+    private readonly ILoggerFactory _loggers = components.Loggers;
+    private readonly DriftMetrics _metrics = components.Metrics;
 
     /// <summary>Why the pipeline stopped, when it failed: rethrown to the command so it exits with the message.</summary>
     internal ExceptionDispatchInfo? Failure { get; private set; }
@@ -33,11 +33,17 @@ internal sealed partial class DriftWatchService(
     /// <summary>The running API's address, once started; null while it is not (or disabled).</summary>
     internal Uri? ApiAddress { get; private set; }
 
+    /// <summary>
+    /// Completes once the pipeline is assembled and the API (when enabled) listens, so a caller such as
+    /// <c>demo</c> can watch the very pipeline the host runs; faulted or cancelled when it never got there.
+    /// </summary>
+    internal Task<RunningService> Running => _running.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await RunAsync(options.Value, stoppingToken).ConfigureAwait(false);
+            await RunAsync(components.Settings, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -46,29 +52,30 @@ internal sealed partial class DriftWatchService(
         catch (Exception ex)
         {
             Failure = ExceptionDispatchInfo.Capture(ex);
+            _running.TrySetException(ex);
         }
         finally
         {
+            _running.TrySetCanceled(CancellationToken.None);
             lifetime.StopApplication();
         }
     }
 
     private async Task RunAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
     {
-        var detection = await Detection.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
-        await using var recorder = SnapshotRecording.Create(settings, detection.Monitor, loggers);
-        var sinks = ResultSinks.Create(settings, loggers);
-        sinks.Add(new MetricsResultSink(metrics));
+        var detection = await components.CreateDetectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var recorder = components.CreateRecorder(detection);
+        var sinks = components.CreateSinks();
         try
         {
-            var pipeline = new IngestPipeline(settings.Kafka, settings.Pipeline, recorder ?? detection.Monitor, sinks, loggers, time, detection.Detector, settings.State);
+            var pipeline = components.CreatePipeline(detection, recorder ?? detection.Monitor, sinks);
 
             // Rollback plans read the detector's agent histories, which are checkpointed with its state.
             var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
             detection.PinInto(catalog);
             using var kafkaHealth = new KafkaHealthCheck(settings.Kafka, HealthCheckTimeout);
             using var influxHealth = ResultSinks.InfluxOptions(settings.Configuration) is { } influx ? new InfluxHealthCheck(influx.Url, HealthCheckTimeout) : null;
-            using var otlp = OtlpIngestHosting.Create(settings, loggers);
+            using var otlp = OtlpIngestHosting.Create(settings, _loggers);
             var apiBuilder = DriftWatchServiceCollectionExtensions.ApiBuilder(settings)?.AddHealthCheck("kafka", kafkaHealth);
             if (otlp?.Receiver is { } receiver)
             {
@@ -81,10 +88,11 @@ internal sealed partial class DriftWatchService(
             }
 
             await using var api = apiBuilder?
-                .UseMetrics(metrics)
+                .UseMetrics(_metrics)
                 .UseBaselineCatalog(catalog)
-                .UseLoggerFactory(loggers)
-                .UseTimeProvider(time)
+                .UseAlertTraces(components.Traces)
+                .UseLoggerFactory(_loggers)
+                .UseTimeProvider(_time)
                 .AddMeter(DriftWatchTelemetry.MeterName)
                 .Build();
             if (api is null)
@@ -95,8 +103,17 @@ internal sealed partial class DriftWatchService(
             {
                 await api.StartAsync(cancellationToken).ConfigureAwait(false);
                 ApiAddress = api.Address;
-                LogApi(_logger, api.Address.ToString());
+                if (DriftWatchServiceCollectionExtensions.ApiOptions(settings) is { } served && !DriftWatchServiceCollectionExtensions.ServesWebhooks(served))
+                {
+                    LogScrapeOnly(_logger, api.Address.ToString());
+                }
+                else
+                {
+                    LogApi(_logger, api.Address.ToString());
+                }
             }
+
+            _running.TrySetResult(new RunningService(pipeline, catalog, api?.Address, api?.AuditFilePath));
 
             using var statusStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var status = ReportStatusAsync(pipeline, statusStop.Token);
@@ -122,7 +139,7 @@ internal sealed partial class DriftWatchService(
     private async Task ReportStatusAsync(IngestPipeline pipeline, CancellationToken cancellationToken)
     {
         var last = 0L;
-        using var timer = new PeriodicTimer(StatusInterval, time);
+        using var timer = new PeriodicTimer(StatusInterval, _time);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
@@ -145,6 +162,12 @@ internal sealed partial class DriftWatchService(
     [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "HTTP API listening on {Address} (webhooks, /metrics, /healthz, /readyz, /api/audit)")]
     private static partial void LogApi(ILogger logger, string address);
 
-    [LoggerMessage(EventId = 3403, Level = LogLevel.Information, Message = "HTTP API and rollback webhook disabled: set Api:GrafanaHmacSecret or Api:BearerToken to enable them")]
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Information, Message = "HTTP API disabled: set Api:Url to serve /metrics, /metrics/otel, /healthz and /readyz, and Api:GrafanaHmacSecret or Api:BearerToken for the rollback webhook")]
     private static partial void LogApiDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 3404, Level = LogLevel.Information, Message = "HTTP API listening on {Address} with /metrics, /metrics/otel, /healthz and /readyz; rollback webhook and audit trail disabled: set Api:GrafanaHmacSecret or Api:BearerToken to enable them")]
+    private static partial void LogScrapeOnly(ILogger logger, string address);
 }
+
+/// <summary>The pipeline the hosted service runs, its baseline catalog, and where its API listens (null when disabled).</summary>
+internal sealed record RunningService(IngestPipeline Pipeline, MonitorBaselineCatalog Catalog, Uri? ApiAddress, string? AuditFilePath);

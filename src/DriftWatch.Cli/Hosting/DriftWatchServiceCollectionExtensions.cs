@@ -1,9 +1,12 @@
 using DriftWatch.Api.Hosting;
 using DriftWatch.Api.Metrics;
+using DriftWatch.Core.Results;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 namespace DriftWatch.Cli.Hosting;
 
@@ -36,6 +39,9 @@ internal static class DriftWatchServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DriftWatchSettings>, DriftWatchSettingsValidation>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DriftMetrics>();
+        services.TryAddSingleton<DriftWatchComponents>();
+        services.TryAddSingleton<AlertTraceRegistry>();
+        AddTracing(services, configuration);
         services.AddHostedService<DriftWatchService>();
         return services;
     }
@@ -43,7 +49,8 @@ internal static class DriftWatchServiceCollectionExtensions
     /// <summary>
     /// The API's settings from the <c>Api</c> section, with the one Kafka client configuration of the service:
     /// the control and audit producer connects like the consumer (bootstrap servers and <c>Kafka:Extra</c>).
-    /// Null when no webhook authentication is configured: an unauthenticated rollback endpoint is never started.
+    /// Null when neither <c>Api:Url</c> nor webhook authentication is configured. Without webhook authentication the
+    /// API serves metrics and health only: an unauthenticated rollback endpoint is never started.
     /// </summary>
     internal static DriftWatchApiBuilder? ApiBuilder(DriftWatchSettings settings)
     {
@@ -53,7 +60,13 @@ internal static class DriftWatchServiceCollectionExtensions
             return null;
         }
 
-        return new DriftWatchApiBuilder(options).ConfigureKafkaProducer(config =>
+        var builder = new DriftWatchApiBuilder(options);
+        if (!ServesWebhooks(options))
+        {
+            return builder.WithoutWebhooks();
+        }
+
+        return builder.ConfigureKafkaProducer(config =>
         {
             settings.Kafka.ApplyClientSettings(config);
             if (options.Rollback.KafkaBootstrapServers is { Length: > 0 } servers)
@@ -68,7 +81,8 @@ internal static class DriftWatchServiceCollectionExtensions
     {
         var options = new DriftWatchApiOptions();
         settings.Configuration.GetSection("Api").Bind(options);
-        if (string.IsNullOrEmpty(options.GrafanaHmacSecret) && string.IsNullOrEmpty(options.BearerToken))
+        // Metrics and health are served whenever an address is given; webhooks only with their authentication.
+        if (!ServesWebhooks(options) && string.IsNullOrWhiteSpace(settings.Configuration["Api:Url"]))
         {
             return null;
         }
@@ -76,6 +90,31 @@ internal static class DriftWatchServiceCollectionExtensions
         options.Rollback.KafkaBootstrapServers ??= settings.Kafka.BootstrapServers;
         return options;
     }
+
+    /// <summary>
+    /// Spans go to an OTLP collector when <c>Tracing:OtlpEndpoint</c> is set; otherwise nothing listens to the
+    /// <c>DriftWatch</c> activity source and the pipeline starts no span (trace context in Kafka headers is still handed on).
+    /// </summary>
+    private static void AddTracing(IServiceCollection services, IConfiguration configuration)
+    {
+        var tracing = TracingOptions.From(configuration);
+        if (string.IsNullOrEmpty(tracing.OtlpEndpoint))
+        {
+            return;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(static resource => resource.AddService("driftwatch"))
+            .WithTracing(builder => builder
+                .AddSource(AlertTrace.ActivitySourceName)
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(tracing.SampleRatio)))
+                // Built when the host starts, after the settings were validated, so the endpoint parses.
+                .AddOtlpExporter(otlp => otlp.Endpoint = new Uri(tracing.OtlpEndpoint)));
+    }
+
+    /// <summary>True when webhook authentication is configured, the condition for the webhooks, audit trail and rollback delivery.</summary>
+    internal static bool ServesWebhooks(DriftWatchApiOptions options) =>
+        !string.IsNullOrEmpty(options.GrafanaHmacSecret) || !string.IsNullOrEmpty(options.BearerToken);
 
     /// <summary>Settings are bound once, by <see cref="DriftWatchSettings.From"/>; the factory hands out that instance.</summary>
     private sealed class SettingsFactory(

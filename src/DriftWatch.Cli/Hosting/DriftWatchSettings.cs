@@ -30,7 +30,15 @@ internal sealed class DriftWatchSettings
 
     internal StateOptions State { get; } = new();
 
+    internal ResilienceOptions Resilience { get; } = new();
+
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
+
+    /// <summary>
+    /// False when events come from elsewhere than Kafka (<c>replay</c> reads a file): the <c>Kafka</c> section is then
+    /// neither needed nor validated. An override, never a configuration key.
+    /// </summary>
+    internal bool ConsumesKafka { get; set; } = true;
 
     /// <summary>Reads every source; <paramref name="overrides"/> (e.g. from a command such as <c>dev</c>) win over all of them.</summary>
     internal static DriftWatchSettings Load(string? configPath, IReadOnlyDictionary<string, string?>? overrides = null) =>
@@ -96,6 +104,7 @@ internal sealed class DriftWatchSettings
 
         configuration.GetSection("Pipeline").Bind(settings.Pipeline);
         configuration.GetSection("State").Bind(settings.State);
+        configuration.GetSection("Resilience").Bind(settings.Resilience);
         if (configuration["Logging:Level"] is { Length: > 0 } level)
         {
             settings.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true);

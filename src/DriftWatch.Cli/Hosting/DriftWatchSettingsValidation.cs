@@ -12,14 +12,20 @@ internal sealed class DriftWatchSettingsValidation : IValidateOptions<DriftWatch
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        Check(failures, options.Kafka.Validate);
+        if (options.ConsumesKafka)
+        {
+            Check(failures, options.Kafka.Validate);
+        }
+
         Check(failures, options.Pipeline.Validate);
         Check(failures, options.State.Validate);
+        Check(failures, options.Resilience.Validate);
         Check(failures, () => Detection.Options(options.Configuration));
         Check(failures, () => ResultSinks.InfluxOptions(options.Configuration));
+        Check(failures, () => TracingOptions.From(options.Configuration).Validate());
         if (DriftWatchServiceCollectionExtensions.ApiOptions(options) is { } api)
         {
-            failures.AddRange(api.Validate());
+            failures.AddRange(DriftWatchServiceCollectionExtensions.ServesWebhooks(api) ? api.Validate() : api.ValidateListener());
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -54,7 +54,7 @@ internal sealed class OtlpIngestHosting : IDisposable
         OtlpKafkaBridge? bridge = null;
         if (kafka)
         {
-            deadLetters = new DeadLetterPublisher(KafkaProducerFactory.Create(settings.Kafka.BootstrapServers, "driftwatch-otlp-dlq", settings.Kafka.Extra), kafkaOptions.DeadLetterTopic, TimeProvider.System);
+            deadLetters = new DeadLetterPublisher(KafkaProducerFactory.Create(settings.Kafka.BootstrapServers, "driftwatch-otlp-dlq", settings.Kafka.Extra), kafkaOptions.DeadLetterTopic, TimeProvider.System, retry: settings.Resilience.DeadLetters);
             bridge = new OtlpKafkaBridge(kafkaOptions, sink, deadLetters, loggers.CreateLogger("DriftWatch.Otlp.Kafka"));
         }
 

@@ -13,14 +13,15 @@ internal static class ResultSinks
     /// The alerts topic (unless Pipeline:AlertsTopic is empty) and InfluxDB when an InfluxDb:Url is
     /// configured; without one DriftWatch stays fully embedded.
     /// </summary>
-    internal static List<IResultSink> Create(DriftWatchSettings settings, ILoggerFactory loggers)
+    internal static List<IResultSink> Create(DriftWatchSettings settings, ILoggerFactory loggers, AlertTraceRegistry? traces = null)
     {
         var sinks = new List<IResultSink>();
         if (!string.IsNullOrWhiteSpace(settings.Pipeline.AlertsTopic))
         {
             sinks.Add(new KafkaAlertSink(
                 KafkaProducerFactory.Create(settings.Kafka.BootstrapServers, "driftwatch-alerts", settings.Kafka.Extra),
-                settings.Pipeline.AlertsTopic));
+                settings.Pipeline.AlertsTopic,
+                traces));
         }
 
         if (InfluxOptions(settings.Configuration) is { } influx)

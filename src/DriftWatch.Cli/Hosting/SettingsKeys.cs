@@ -29,5 +29,7 @@ internal static class SettingsKeys
         .Section("Otlp", typeof(OtlpIngestOptions))
         .Key("Otlp:Kafka", typeof(OtlpKafkaBridgeOptions))
         .Key("Otlp:Kafka:Enabled", typeof(bool))
+        .Section("Tracing", typeof(TracingOptions))
+        .Section("Resilience", typeof(ResilienceOptions))
         .Key("Logging:Level", typeof(string));
 }

@@ -8,7 +8,8 @@ public sealed record ConsumedMessage(
     byte[]? Key,
     byte[] Value,
     DateTimeOffset BrokerTimestamp,
-    MessageControl Control = MessageControl.None)
+    MessageControl Control = MessageControl.None,
+    Confluent.Kafka.Headers? Headers = null)
 {
     /// <summary>True for a control marker, which carries no event.</summary>
     public bool IsControl => Control != MessageControl.None;

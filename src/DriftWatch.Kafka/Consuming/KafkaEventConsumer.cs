@@ -341,7 +341,10 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         result.Message.Value ?? [],
         result.Message.Timestamp.UnixTimestampMs == 0
             ? DateTimeOffset.UnixEpoch
-            : DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs));
+            : DateTimeOffset.FromUnixTimeMilliseconds(result.Message.Timestamp.UnixTimestampMs),
+        MessageControl.None,
+        // Kept only when present: the trace context of the agent that produced the event is read from them.
+        result.Message.Headers is { Count: > 0 } headers ? headers : null);
 
     private void QueuePeriodicCheckpoint()
     {

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Resilience;
 using DriftWatch.Kafka.Consuming;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace DriftWatch.Kafka.Producing;
 
@@ -17,8 +19,8 @@ namespace DriftWatch.Kafka.Producing;
 /// receive, up to its fetch limit) goes as its head, with headers naming it truncated and its original
 /// size; the whole message stays readable at its source offset while the input topic retains it. When the
 /// broker refuses a dead letter as too large for the topic, its first <see cref="FallbackPayloadBytes"/>
-/// are sent instead. Passing failures (broker down, request timed out) are retried with backoff, holding
-/// the stream as a failed sink would. Any other refusal is final: the dead letter is skipped and the caller
+/// are sent instead. Passing failures (broker down, request timed out) are retried by the Polly pipeline of
+/// <c>Resilience:DeadLetters</c>, holding the stream as a failed sink would. Any other refusal is final: the dead letter is skipped and the caller
 /// records where the message was, rather than stopping on it at every restart.
 /// </remarks>
 public sealed partial class DeadLetterPublisher : IDisposable
@@ -37,8 +39,7 @@ public sealed partial class DeadLetterPublisher : IDisposable
 
     private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _retryDelay;
-    private readonly TimeSpan _maxRetryDelay;
+    private readonly ResiliencePipeline<DeadLetterResult> _retry;
     private readonly ILogger _logger;
 
     /// <summary>Creates a publisher that writes to <paramref name="topic"/>.</summary>
@@ -46,16 +47,14 @@ public sealed partial class DeadLetterPublisher : IDisposable
     /// <param name="topic">The dead-letter topic.</param>
     /// <param name="time">Clock for the failed-at header and retry delays.</param>
     /// <param name="maxPayloadBytes">Larger payloads are dead-lettered truncated to this many bytes.</param>
-    /// <param name="retryDelay">First delay before a passing failure is retried (default 200 ms); it doubles.</param>
-    /// <param name="maxRetryDelay">Longest delay between retries (default 10 s).</param>
+    /// <param name="retry">The retry level of passing failures (<c>Resilience:DeadLetters</c>; default: unlimited, 200 ms doubling up to 10 s).</param>
     /// <param name="logger">Where retries are reported.</param>
     public DeadLetterPublisher(
         IProducer<byte[]?, byte[]> producer,
         string topic,
         TimeProvider time,
         int maxPayloadBytes = DefaultMaxPayloadBytes,
-        TimeSpan? retryDelay = null,
-        TimeSpan? maxRetryDelay = null,
+        RetryOptions? retry = null,
         ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(producer);
@@ -66,9 +65,12 @@ public sealed partial class DeadLetterPublisher : IDisposable
         Topic = topic;
         _time = time;
         MaxPayloadBytes = maxPayloadBytes;
-        _retryDelay = retryDelay ?? TimeSpan.FromMilliseconds(200);
-        _maxRetryDelay = maxRetryDelay ?? TimeSpan.FromSeconds(10);
         _logger = logger ?? NullLogger.Instance;
+        _retry = RetryPipeline.Build<DeadLetterResult>(
+            retry ?? new RetryOptions(),
+            static (outcome, ct) => outcome.Exception is ProduceException<byte[]?, byte[]> ex && IsPassing(ex.Error) && !ct.IsCancellationRequested,
+            time,
+            (_, outcome, delay) => LogRetrying(((ProduceException<byte[]?, byte[]>)outcome.Exception!).Error.Reason, delay.TotalSeconds));
     }
 
     /// <summary>The dead-letter topic.</summary>
@@ -95,9 +97,31 @@ public sealed partial class DeadLetterPublisher : IDisposable
     public async Task<DeadLetterResult> PublishAsync(ConsumedMessage message, string reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
+        try
+        {
+            return await _retry.ExecuteAsync(
+                static async (state, ct) => await state.Publisher.AttemptAsync(state.Message, state.Reason, ct).ConfigureAwait(false),
+                (Publisher: this, Message: message, Reason: reason),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProduceException<byte[]?, byte[]> ex) when (!IsPassing(ex.Error))
+        {
+            return new DeadLetterResult(DeadLetterOutcome.Skipped, $"{ex.Error.Code}: {ex.Error.Reason}");
+        }
+        catch (KafkaException ex) when (ex is not ProduceException<byte[]?, byte[]>)
+        {
+            return new DeadLetterResult(DeadLetterOutcome.Skipped, $"{ex.Error.Code}: {ex.Error.Reason}");
+        }
+    }
+
+    /// <summary>
+    /// One attempt: the payload (truncated past <see cref="MaxPayloadBytes"/>), and at once its head alone when the
+    /// topic refuses it as too large. A passing failure is thrown for the retry pipeline.
+    /// </summary>
+    private async Task<DeadLetterResult> AttemptAsync(ConsumedMessage message, string reason, CancellationToken cancellationToken)
+    {
         var payload = message.Value;
         var limit = MaxPayloadBytes;
-        var delay = _retryDelay;
         while (true)
         {
             var truncated = payload.Length > limit;
@@ -118,13 +142,8 @@ public sealed partial class DeadLetterPublisher : IDisposable
             }
             catch (ProduceException<byte[]?, byte[]> ex) when (IsPassing(ex.Error))
             {
-                LogRetrying(message.Topic, message.Partition, message.Offset, $"{ex.Error.Code}: {ex.Error.Reason}", delay.TotalSeconds);
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _maxRetryDelay.Ticks));
-            }
-            catch (KafkaException ex)
-            {
-                return new DeadLetterResult(DeadLetterOutcome.Skipped, $"{ex.Error.Code}: {ex.Error.Reason}");
+                LogAttemptFailed(message.Topic, message.Partition, message.Offset, $"{ex.Error.Code}: {ex.Error.Reason}");
+                throw;
             }
         }
     }
@@ -162,8 +181,11 @@ public sealed partial class DeadLetterPublisher : IDisposable
             or ErrorCode.NotEnoughReplicas or ErrorCode.NotEnoughReplicasAfterAppend or ErrorCode.UnknownTopicOrPart
             or ErrorCode.Local_UnknownTopic or ErrorCode.Local_UnknownPartition;
 
-    [LoggerMessage(EventId = 1081, Level = LogLevel.Warning, Message = "Dead letter for {SourceTopic}[{Partition}]@{Offset} not produced ({Error}); retrying in {DelaySeconds:F1} s, offsets are held meanwhile")]
-    private partial void LogRetrying(string sourceTopic, int partition, long offset, string error, double delaySeconds);
+    [LoggerMessage(EventId = 1081, Level = LogLevel.Warning, Message = "Dead letter for {SourceTopic}[{Partition}]@{Offset} not produced ({Error}); retried per Resilience:DeadLetters, offsets are held meanwhile")]
+    private partial void LogAttemptFailed(string sourceTopic, int partition, long offset, string error);
+
+    [LoggerMessage(EventId = 1083, Level = LogLevel.Debug, Message = "Dead letter retry in {DelaySeconds:F1} s after: {Error}")]
+    private partial void LogRetrying(string error, double delaySeconds);
 
     [LoggerMessage(EventId = 1082, Level = LogLevel.Warning, Message = "Dead letter for {SourceTopic}[{Partition}]@{Offset} is too large for topic {DeadLetterTopic}; sending its first {Bytes} bytes")]
     private partial void LogTooLargeForTopic(string sourceTopic, int partition, long offset, string deadLetterTopic, int bytes);

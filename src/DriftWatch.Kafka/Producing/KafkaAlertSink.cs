@@ -1,25 +1,34 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Replay;
 using DriftWatch.Core.Results;
+using DriftWatch.Kafka.Tracing;
 
 namespace DriftWatch.Kafka.Producing;
 
 /// <summary>Publishes drift alerts to the alerts topic (key: agent_id), one JSON alert line per message.</summary>
+/// <remarks>
+/// An alert raised in a trace (<see cref="AlertTrace"/>) is published in it: an "alert publish" span when anyone
+/// listens to the <c>DriftWatch</c> activity source, and its W3C trace context in the message headers either way.
+/// </remarks>
 public sealed class KafkaAlertSink : IResultSink
 {
+    private static readonly ActivitySource Source = new(AlertTrace.ActivitySourceName);
     private readonly IProducer<byte[]?, byte[]> _producer;
     private readonly string _topic;
+    private readonly AlertTraceRegistry? _traces;
 
-    /// <summary>Creates a sink writing to <paramref name="topic"/>.</summary>
-    public KafkaAlertSink(IProducer<byte[]?, byte[]> producer, string topic)
+    /// <summary>Creates a sink writing to <paramref name="topic"/>; <paramref name="traces"/> learns each alert's trace, for the webhook.</summary>
+    public KafkaAlertSink(IProducer<byte[]?, byte[]> producer, string topic, AlertTraceRegistry? traces = null)
     {
         ArgumentNullException.ThrowIfNull(producer);
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         _producer = producer;
         _topic = topic;
+        _traces = traces;
     }
 
     /// <inheritdoc />
@@ -38,10 +47,20 @@ public sealed class KafkaAlertSink : IResultSink
         for (var i = 0; i < sends.Length; i++)
         {
             var alert = batch.Alerts[i];
-            sends[i] = _producer.ProduceAsync(
-                _topic,
-                new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(alert.Key.AgentId), Value = ToUtf8(alert) },
-                cancellationToken);
+            var message = new Message<byte[]?, byte[]> { Key = Encoding.UTF8.GetBytes(alert.Key.AgentId), Value = ToUtf8(alert) };
+            var parent = AlertTrace.Of(alert);
+            using var activity = parent == default ? null : Source.StartActivity("alert publish", ActivityKind.Producer, parent);
+            var context = activity?.Context ?? parent;
+            if (context != default)
+            {
+                activity?.SetTag("messaging.system", "kafka");
+                activity?.SetTag("messaging.destination.name", _topic);
+                message.Headers = new Headers();
+                KafkaTraceContext.Inject(context, message.Headers);
+                _traces?.Record(alert.Key.AgentId, alert.Key.Environment, alert.Feature, context);
+            }
+
+            sends[i] = _producer.ProduceAsync(_topic, message, cancellationToken);
         }
 
         await Task.WhenAll(sends).ConfigureAwait(false);

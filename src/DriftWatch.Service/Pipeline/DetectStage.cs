@@ -39,7 +39,9 @@ internal static class DetectStage
         }
 
         var started = time.GetTimestamp();
+        using var activity = PipelineTracing.StartDetect(parsed.Trace);
         var processed = Process(parsed, monitor, statistics, logger, durable);
+        PipelineTracing.AttachAlerts(processed.Detection, activity?.Context ?? parsed.Trace);
         instruments.RecordProcessing(time.GetElapsedTime(started), KindTag(parsed.Result.Kind));
         return processed;
     }

@@ -28,6 +28,7 @@ public sealed class IngestPipeline
     private readonly ILogger _logger;
     private readonly DriftMonitor? _detector;
     private readonly StateOptions _state;
+    private readonly ResilienceOptions _resilience;
 
     /// <summary>Creates a pipeline; nothing runs until <see cref="RunAsync"/>.</summary>
     public IngestPipeline(
@@ -44,7 +45,8 @@ public sealed class IngestPipeline
     /// <summary>
     /// Creates a pipeline whose agent state is checkpointed to the <paramref name="state"/> changelog topic and
     /// restored on assignment. <paramref name="detector"/> is the statistical monitor inside
-    /// <paramref name="monitor"/>, whose state is checkpointed.
+    /// <paramref name="monitor"/>, whose state is checkpointed. <paramref name="resilience"/> declares the retry
+    /// level of the sinks and the dead letters (default: unlimited retries with backoff).
     /// </summary>
     public IngestPipeline(
         KafkaConsumerOptions kafka,
@@ -54,7 +56,8 @@ public sealed class IngestPipeline
         ILoggerFactory loggers,
         TimeProvider time,
         DriftMonitor? detector,
-        StateOptions? state)
+        StateOptions? state,
+        ResilienceOptions? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(options);
@@ -74,6 +77,8 @@ public sealed class IngestPipeline
         _detector = detector;
         _state = state ?? new StateOptions { Enabled = false };
         _state.Validate();
+        _resilience = resilience ?? new ResilienceOptions();
+        _resilience.Validate();
     }
 
     /// <summary>Counters of this pipeline, live while it runs.</summary>
@@ -132,8 +137,7 @@ public sealed class IngestPipeline
             _options.DeadLetterTopic,
             _time,
             _options.DeadLetterMaxBytes,
-            _options.RetryDelay,
-            _options.MaxRetryDelay,
+            _resilience.DeadLetters,
             _loggers.CreateLogger<DeadLetterPublisher>());
         EventRecorder? recorder = _options.RecordPath is { Length: > 0 } path ? new EventRecorder(path) : null;
         using var store = _state.Enabled && _detector is not null
@@ -149,7 +153,7 @@ public sealed class IngestPipeline
 
         try
         {
-            var sinkStage = new SinkStage(_sinks, recorder, _options, Statistics, () => consumer.Lag, _time, _logger, _durable is null ? null : store);
+            var sinkStage = new SinkStage(_sinks, recorder, _options, Statistics, () => consumer.Lag, _time, _logger, _durable is null ? null : store, _resilience.Sinks);
             if (!await TopicsReadyAsync(stoppingToken).ConfigureAwait(false))
             {
                 return;

@@ -2,6 +2,7 @@ using Akka;
 using Akka.Streams.Dsl;
 using DriftWatch.Core.Events;
 using DriftWatch.Kafka.Consuming;
+using DriftWatch.Service.Telemetry;
 
 namespace DriftWatch.Service.Pipeline;
 
@@ -10,6 +11,9 @@ internal static class ParseStage
 {
     internal static Flow<ConsumedMessage, ParsedMessage, NotUsed> Create() =>
         Flow.Create<ConsumedMessage>()
-            .Select(message => new ParsedMessage(message, message.IsControl ? ParsedMessage.ControlResult : AgentEventParser.Parse(message.Value)))
+            .Select(message => new ParsedMessage(
+                message,
+                message.IsControl ? ParsedMessage.ControlResult : AgentEventParser.Parse(message.Value),
+                PipelineTracing.Consume(message)))
             .Named("parse");
 }

@@ -27,12 +27,6 @@ public sealed class PipelineOptions
     /// <summary>How often pipeline health is written with the results. Default 5 s.</summary>
     public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>First delay before a failed sink write is retried; doubles up to <see cref="MaxRetryDelay"/>.</summary>
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>Longest delay between sink retries. Default 10 s.</summary>
-    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(10);
-
     /// <summary>Longest wait for in-flight events to finish on shutdown. Default 30 s.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -71,11 +65,6 @@ public sealed class PipelineOptions
         if (HealthInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException("Pipeline:HealthInterval must be positive.");
-        }
-
-        if (RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
-        {
-            throw new ArgumentException("Pipeline:RetryDelay must be positive and not above Pipeline:MaxRetryDelay.");
         }
     }
 }

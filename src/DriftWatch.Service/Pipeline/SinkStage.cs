@@ -1,16 +1,19 @@
 using Akka;
 using Akka.Streams.Dsl;
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Resilience;
 using DriftWatch.Core.Results;
 using DriftWatch.Kafka.State;
 using Microsoft.Extensions.Logging;
+using Polly;
 
 namespace DriftWatch.Service.Pipeline;
 
 /// <summary>
 /// Writes a batch's results to every sink and completes only when all of them have it. A failed sink is
-/// retried with backoff (only that sink, so the others see no duplicates) and the stream backpressures
-/// meanwhile: the batch's offsets are not committed while any of its results are unwritten.
+/// retried by the Polly pipeline of <c>Resilience:Sinks</c> (only that sink, so the others see no duplicates) and
+/// the stream backpressures meanwhile: the batch's offsets are not committed while any of its results are
+/// unwritten. When a bounded number of retries is spent, the write fails and the stream stops, uncommitted.
 /// </summary>
 internal sealed class SinkStage
 {
@@ -22,6 +25,7 @@ internal sealed class SinkStage
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly IAgentStateStore? _state;
+    private readonly ResiliencePipeline<bool> _retry;
     private DateTimeOffset _nextHealth;
     private DateTimeOffset _lastHealth;
     private long _eventsAtLastHealth;
@@ -35,9 +39,12 @@ internal sealed class SinkStage
         Func<long> lag,
         TimeProvider time,
         ILogger logger,
-        IAgentStateStore? state = null)
+        IAgentStateStore? state = null,
+        RetryOptions? retry = null)
     {
         _state = state;
+        // The one retry level of every sink (Resilience:Sinks); sinks themselves do not retry on top.
+        _retry = RetryPipeline.Build<bool>(retry ?? new RetryOptions(), RetryPipeline.IsFailure, time, (_, _, _) => statistics.CountSinkRetry());
         _sinks = sinks;
         _recorder = recorder;
         _options = options;
@@ -217,35 +224,38 @@ internal sealed class SinkStage
 
     private async Task WithRetryAsync(string name, Func<CancellationToken, Task> write, CancellationToken cancellationToken)
     {
-        var attempt = 0;
-        var delay = _options.RetryDelay;
-        while (true)
+        var attempts = 0;
+        try
         {
-            try
-            {
-                await write(cancellationToken).ConfigureAwait(false);
-                if (attempt > 0)
+            await _retry.ExecuteAsync(
+                async ct =>
                 {
-                    PipelineLog.SinkRecovered(_logger, name, attempt + 1);
-                }
+                    attempts++;
+                    try
+                    {
+                        await write(ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (attempts == 1 && !ct.IsCancellationRequested)
+                    {
+                        PipelineLog.SinkDown(_logger, name, ex.Message);
+                        throw;
+                    }
 
-                return;
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Stopping while a sink is down is a cancellation, whichever error the sink was failing with
-                // at that moment: the batch stays uncommitted and is redelivered.
-                cancellationToken.ThrowIfCancellationRequested();
-                if (attempt == 0)
-                {
-                    PipelineLog.SinkDown(_logger, name, ex.Message);
-                }
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping while a sink is down is a cancellation, whichever error the sink was failing with
+            // at that moment: the batch stays uncommitted and is redelivered.
+            cancellationToken.ThrowIfCancellationRequested();
+            throw;
+        }
 
-                attempt++;
-                _statistics.CountSinkRetry();
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
-            }
+        if (attempts > 1)
+        {
+            PipelineLog.SinkRecovered(_logger, name, attempts);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
 using DriftWatch.Kafka.Consuming;
@@ -5,8 +6,8 @@ using DriftWatch.Kafka.State;
 
 namespace DriftWatch.Service.Pipeline;
 
-/// <summary>A consumed message and what parsing made of it.</summary>
-internal sealed record ParsedMessage(ConsumedMessage Message, ParseResult Result)
+/// <summary>A consumed message, what parsing made of it, and the trace context its processing continues (default: none).</summary>
+internal sealed record ParsedMessage(ConsumedMessage Message, ParseResult Result, ActivityContext Trace = default)
 {
     internal static readonly ParseResult ControlResult = ParseResult.Fail("control marker");
 }

@@ -27,6 +27,12 @@ public sealed class ConfigurationKeyValidatorTests
             ("Api:Rollback:MaxConcurrentDeliveries", "4"),
             ("InfluxDb:Url", "http://influxdb:8086"),
             ("Snapshots:Directory", "/data/snapshots"),
+            ("Resilience:Sinks:MaxRetryAttempts", "5"),
+            ("Resilience:Sinks:Timeout", "00:00:30"),
+            ("Resilience:DeadLetters:BaseDelay", "00:00:01"),
+            ("Resilience:DeadLetters:MaxDelay", "00:00:30"),
+            ("Tracing:OtlpEndpoint", "http://otel-collector:4317"),
+            ("Tracing:SampleRatio", "0.1"),
             ("Logging:Level", "Debug"),
             ("SomethingElse:Anything", "is not DriftWatch's to judge"));
 
@@ -41,6 +47,8 @@ public sealed class ConfigurationKeyValidatorTests
             ("Api:BearerToken", "t"),
             ("Api:Rollback:AllowedAgent:0", "a"),
             ("Detection:Ml:Enable", "true"),
+            ("Resilience:Sinks:MaxRetries", "3"),
+            ("Tracing:Endpoint", "http://otel-collector:4317"),
             ("Logging:LogLevel:Default", "Debug"));
 
         var error = Assert.Throws<InvalidOperationException>(() => SettingsKeys.Validator.ThrowIfUnknown(configuration));
@@ -49,6 +57,8 @@ public sealed class ConfigurationKeyValidatorTests
         Assert.Contains("Api:Rollback:AllowedAgent", error.Message, StringComparison.Ordinal);
         Assert.Contains("Detection:Ml:Enable,", error.Message, StringComparison.Ordinal);
         Assert.Contains("Logging:LogLevel", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Resilience:Sinks:MaxRetries", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Tracing:Endpoint", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("Api:BearerToken", error.Message, StringComparison.Ordinal);
     }
 

@@ -131,10 +131,10 @@ public sealed class PoisonMessageTests(KafkaEnvironment kafka)
             DeadLetterTopic = dlq,
             AlertsTopic = string.Empty,
             BatchInterval = TimeSpan.FromMilliseconds(50),
-            RetryDelay = TimeSpan.FromMilliseconds(50),
-            MaxRetryDelay = TimeSpan.FromMilliseconds(200),
         };
-        return new IngestPipeline(consumer, options, monitor, [], logs ?? (Microsoft.Extensions.Logging.ILoggerFactory)NullLoggerFactory.Instance, TimeProvider.System);
+        var fast = new DriftWatch.Core.Resilience.RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(200) };
+        var resilience = new ResilienceOptions { Sinks = fast, DeadLetters = fast };
+        return new IngestPipeline(consumer, options, monitor, [], logs ?? (Microsoft.Extensions.Logging.ILoggerFactory)NullLoggerFactory.Instance, TimeProvider.System, detector: null, state: null, resilience);
     }
 
     private async Task ProduceAsync(string topic, IEnumerable<(Partition Partition, byte[] Value)> messages)

@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using DriftWatch.Core.Resilience;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.Embedded;
 using DriftWatch.Kafka.Producing;
@@ -85,14 +86,26 @@ public sealed class DeadLetterPublisherTests
         return topic;
     }
 
+    [Fact]
+    public async Task PublishAsync_BrokerUnreachableBeyondBoundedRetries_ThrowsRatherThanSkipping()
+    {
+        // Nothing listens on port 1: every attempt ends in librdkafka's message timeout, a passing failure.
+        var producer = new ProducerBuilder<byte[]?, byte[]>(new ProducerConfig { BootstrapServers = "127.0.0.1:1", MessageTimeoutMs = 200 }).Build();
+        var retry = new RetryOptions { MaxRetryAttempts = 1, BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(10) };
+        using var publisher = new DeadLetterPublisher(producer, "dlq", TimeProvider.System, retry: retry);
+
+        var error = await Assert.ThrowsAsync<ProduceException<byte[]?, byte[]>>(() => publisher.PublishAsync(Message("{bad"u8.ToArray()), "reason", CancellationToken.None));
+
+        Assert.Equal(ErrorCode.Local_MsgTimedOut, error.Error.Code);
+    }
+
     private static DeadLetterPublisher CreatePublisher(EmbeddedKafkaCluster cluster, string topic, int maxPayloadBytes = DeadLetterPublisher.DefaultMaxPayloadBytes) =>
         new(
             KafkaProducerFactory.Create(cluster.BootstrapServers, "test-dead-letters", null, DeadLetterPublisher.ProducerMessageMaxBytes(new Dictionary<string, string>(), maxPayloadBytes)),
             topic,
             TimeProvider.System,
             maxPayloadBytes,
-            TimeSpan.FromMilliseconds(50),
-            TimeSpan.FromMilliseconds(200));
+            new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(200) });
 
     private static ConsumedMessage Message(byte[] value) =>
         new("agent-decisions", 2, 17, "agent"u8.ToArray(), value, DateTimeOffset.UnixEpoch);

@@ -5,6 +5,7 @@ using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Resilience;
 using DriftWatch.Core.Results;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Service.Pipeline;
@@ -97,9 +98,8 @@ public sealed class StageTests : Akka.TestKit.Xunit2.TestKit
     {
         var steady = new RecordingSink("steady", failures: 0);
         var flaky = new RecordingSink("flaky", failures: 2);
-        var options = new PipelineOptions { RetryDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) };
         var statistics = new PipelineStatistics();
-        var stage = new SinkStage([steady, flaky], null, options, statistics, () => 0, TimeProvider.System, NullLogger.Instance);
+        var stage = new SinkStage([steady, flaky], null, new PipelineOptions(), statistics, () => 0, TimeProvider.System, NullLogger.Instance, retry: FastRetry());
 
         await stage.WriteAsync([WithAlert(0)], CancellationToken.None);
         await stage.WriteAsync([WithAlert(1)], CancellationToken.None);
@@ -114,12 +114,44 @@ public sealed class StageTests : Akka.TestKit.Xunit2.TestKit
     public async Task SinkStage_Cancelled_WhileSinkIsDown_StopsRetryingWithCancellation()
     {
         var down = new RecordingSink("down", failures: int.MaxValue);
-        var options = new PipelineOptions { RetryDelay = TimeSpan.FromMilliseconds(1), MaxRetryDelay = TimeSpan.FromMilliseconds(5) };
-        var stage = new SinkStage([down], null, options, new PipelineStatistics(), () => 0, TimeProvider.System, NullLogger.Instance);
+        var stage = new SinkStage([down], null, new PipelineOptions(), new PipelineStatistics(), () => 0, TimeProvider.System, NullLogger.Instance, retry: FastRetry());
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stage.WriteAsync([WithAlert(0)], cancel.Token));
         Assert.True(down.Writes > 1);
+    }
+
+    [Fact]
+    public async Task SinkStage_SinkFailsTwiceThenSucceeds_WritesTheBatchOnceAndCountsTwoRetries()
+    {
+        var flaky = new RecordingSink("flaky", failures: 2);
+        var statistics = new PipelineStatistics();
+        var stage = new SinkStage([flaky], null, new PipelineOptions(), statistics, () => 0, TimeProvider.System, NullLogger.Instance, retry: FastRetry());
+
+        await stage.WriteAsync([WithAlert(0)], CancellationToken.None);
+
+        Assert.Equal(3, flaky.Writes);
+        Assert.Equal("alert 0", Assert.Single(flaky.Alerts).Summary);
+        Assert.Equal(2, statistics.SinkRetries);
+    }
+
+    [Fact]
+    public void SinkStage_SinkDownBeyondBoundedRetries_FailsTheStreamWithoutReleasingTheBatchForCommit()
+    {
+        var down = new RecordingSink("down", failures: int.MaxValue);
+        var retry = FastRetry();
+        retry.MaxRetryAttempts = 2;
+        var stage = new SinkStage([down], null, new PipelineOptions(), new PipelineStatistics(), () => 0, TimeProvider.System, NullLogger.Instance, retry: retry);
+        var probe = Source.Single<IEnumerable<ProcessedMessage>>([WithAlert(0)])
+            .Via(stage.Create(CancellationToken.None))
+            .RunWith(this.SinkProbe<IReadOnlyList<ProcessedMessage>>(), Sys.Materializer());
+
+        probe.Request(1);
+        var error = probe.ExpectError();
+
+        // Whatever reaches the probe would be committed; the stream fails with the sink's own error instead.
+        Assert.IsType<IOException>(error is AggregateException aggregate ? aggregate.InnerException : error);
+        Assert.Equal(3, down.Writes);
     }
 
     [Fact]
@@ -175,6 +207,8 @@ public sealed class StageTests : Akka.TestKit.Xunit2.TestKit
         Assert.Contains((PipelineLatency.EventToAlertName, 40.0), recorded);
         Assert.Contains((PipelineLatency.EventToResultsName, 100.0), recorded);
     }
+
+    private static RetryOptions FastRetry() => new() { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(5) };
 
     private static ConsumedMessage Valid(int i) => new("t", 0, i, null, AgentEventWriter.ToUtf8Bytes(new DecisionEvent
     {

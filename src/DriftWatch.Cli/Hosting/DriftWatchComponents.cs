@@ -1,0 +1,50 @@
+using DriftWatch.Api.Metrics;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Results;
+using DriftWatch.Service.Pipeline;
+using DriftWatch.Service.Snapshots;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DriftWatch.Cli.Hosting;
+
+/// <summary>
+/// The parts every mode builds the same way, from the one settings object <see cref="DriftWatchServiceCollectionExtensions.AddDriftWatch"/>
+/// binds and validates: the detection stack, the snapshot recorder, the result sinks and the Kafka pipeline.
+/// <c>run</c> and <c>demo</c> get them through the hosted <see cref="DriftWatchService"/>; <c>replay</c> feeds the
+/// detection stack from a file instead of Kafka. Resolving <see cref="Settings"/> validates them, so a mode cannot
+/// use settings <c>run</c> would refuse.
+/// </summary>
+internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options, DriftMetrics metrics, ILoggerFactory loggers, TimeProvider time, AlertTraceRegistry traces)
+{
+    /// <summary>The bound, overridden and validated settings (throws <see cref="OptionsValidationException"/> naming every invalid one).</summary>
+    internal DriftWatchSettings Settings => options.Value;
+
+    internal DriftMetrics Metrics => metrics;
+
+    internal ILoggerFactory Loggers => loggers;
+
+    internal TimeProvider Time => time;
+
+    /// <summary>The trace of each published alert, for the webhook that acts on it.</summary>
+    internal AlertTraceRegistry Traces => traces;
+
+    internal Task<DetectionStack> CreateDetectionAsync(CancellationToken cancellationToken) => Detection.CreateAsync(Settings, cancellationToken);
+
+    /// <summary>The snapshot recorder around <paramref name="detection"/>'s monitor; null when <c>Snapshots:Enabled</c> is false.</summary>
+    internal SnapshotRecorder? CreateRecorder(DetectionStack detection) => SnapshotRecording.Create(Settings, detection.Monitor, loggers);
+
+    /// <summary>The alerts topic, InfluxDB when configured, and the metrics the API serves. The caller disposes them.</summary>
+    internal List<IResultSink> CreateSinks()
+    {
+        var sinks = ResultSinks.Create(Settings, loggers, traces);
+        sinks.Add(new MetricsResultSink(metrics));
+        return sinks;
+    }
+
+    internal IngestPipeline CreatePipeline(DetectionStack detection, IDriftMonitor monitor, IReadOnlyList<IResultSink> sinks)
+    {
+        var settings = Settings;
+        return new IngestPipeline(settings.Kafka, settings.Pipeline, monitor, sinks, loggers, time, detection.Detector, settings.State, settings.Resilience);
+    }
+}
