@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using DriftWatch.Core.Detection.Checkpoints;
+using DriftWatch.Core.Detection.Detectors;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Results;
 
@@ -19,7 +20,8 @@ namespace DriftWatch.Core.Detection;
 public sealed class DriftMonitor : IDriftMonitor
 {
     private readonly DetectionContext _context;
-    private readonly ulong _fingerprint;
+    private readonly DetectorOutput _detectorOutput = new();
+    private ulong _fingerprint;
     private readonly Dictionary<BehaviourKey, BehaviourState> _behaviours = [];
     private readonly Dictionary<string, List<BehaviourKey>> _byAgent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Agent, string Environment), AgentHistory> _agents = new();
@@ -37,6 +39,32 @@ public sealed class DriftMonitor : IDriftMonitor
 
     /// <summary>The settings in force.</summary>
     public DriftMonitorOptions Options => _context.Options;
+
+    /// <summary>The sibling detectors registered, in registration order.</summary>
+    public IReadOnlyList<IBehaviourDetector> Detectors => _context.Detectors;
+
+    /// <summary>
+    /// Registers a detector that runs beside the statistical tests on every behaviour and window; its
+    /// per-behaviour state lives in the behaviour state, so it is checkpointed, restored and evicted with it.
+    /// Register before the first event or restore: the detectors are part of the settings fingerprint, and a
+    /// behaviour's state is made with the detectors registered when it is created.
+    /// </summary>
+    public void AddDetector(IBehaviourDetector detector)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        if (_behaviours.Count > 0)
+        {
+            throw new InvalidOperationException("Detectors must be registered before the monitor holds any behaviour state.");
+        }
+
+        if (_context.Detectors.Any(d => string.Equals(d.Name, detector.Name, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"A detector named '{detector.Name}' is registered already.", nameof(detector));
+        }
+
+        _context.Detectors.Add(detector);
+        _fingerprint = StateCheckpoint.Fingerprint(Options, _context.Detectors);
+    }
 
     /// <summary>Number of behaviours with state.</summary>
     public int BehaviourCount => _behaviours.Count;
@@ -71,20 +99,20 @@ public sealed class DriftMonitor : IDriftMonitor
         List<WindowSummary>? windows = null;
         if (state.WindowExpiredBy(decision.Timestamp))
         {
-            (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts));
+            (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts, _detectorOutput));
         }
 
         state.Add(decision);
         if (state.WindowFull)
         {
-            (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts));
+            (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts, _detectorOutput));
         }
         else if (state.LookDue)
         {
             state.Look(decision.Timestamp, _alerts);
         }
 
-        return windows is null && _alerts.Count == 0 ? DetectionStep.Empty : TakeStep(windows ?? []);
+        return windows is null && _alerts.Count == 0 && _detectorOutput.Alerts.Count == 0 ? DetectionStep.Empty : TakeStep(windows ?? []);
     }
 
     /// <inheritdoc />
@@ -395,14 +423,20 @@ public sealed class DriftMonitor : IDriftMonitor
 
     private DetectionStep TakeStep(List<WindowSummary> windows)
     {
-        var scores = _scores.ToArray();
-        var alerts = _alerts
-            .OrderByDescending(a => a.Rank)
-            .ThenBy(a => a.Alert.Feature, StringComparer.Ordinal)
-            .Select(a => a.Alert)
-            .ToArray();
+        // The statistical results, ranked, then the sibling detectors' in the order they produced them.
+        FeatureScore[] scores = [.. _scores, .. _detectorOutput.Scores];
+        DriftAlert[] alerts =
+        [
+            .. _alerts
+                .OrderByDescending(a => a.Rank)
+                .ThenBy(a => a.Alert.Feature, StringComparer.Ordinal)
+                .Select(a => a.Alert),
+            .. _detectorOutput.Alerts,
+        ];
         _scores.Clear();
         _alerts.Clear();
+        _detectorOutput.Scores.Clear();
+        _detectorOutput.Alerts.Clear();
         return new DetectionStep(scores, alerts, windows);
     }
 
