@@ -76,7 +76,7 @@ internal static class DemoRunner
         sinks.Add(new MetricsResultSink(metrics));
         var detection = await Detection.CreateAsync(settings.Service, cancellationToken).ConfigureAwait(false);
         var pipeline = new IngestPipeline(kafka, pipelineOptions, detection.Monitor, sinks, loggers, TimeProvider.System, detection.Detector, settings.Service.State);
-        var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
+        var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint, () => pipeline.StateRestored);
         detection.PinInto(catalog);
         using var stopPipeline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var pipelineRun = pipeline.RunAsync(stopPipeline.Token);
