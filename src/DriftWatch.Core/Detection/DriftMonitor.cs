@@ -24,6 +24,7 @@ public sealed class DriftMonitor : IDriftMonitor
     private ulong _fingerprint;
     private readonly Dictionary<BehaviourKey, BehaviourState> _behaviours = [];
     private readonly Dictionary<string, List<BehaviourKey>> _byAgent = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Agent, string Environment), (string? DecisionName, ReferenceProfile Profile)> _pins = [];
     private readonly ConcurrentDictionary<(string Agent, string Environment), AgentHistory> _agents = new();
     private readonly List<FeatureScore> _scores = [];
     private readonly List<RankedAlert> _alerts = [];
@@ -81,6 +82,23 @@ public sealed class DriftMonitor : IDriftMonitor
     /// <summary>An agent's reference versions and recent state changes; null when it has none in memory. Thread-safe.</summary>
     public AgentHistory? HistoryOf(string agentId, string environment) => _agents.GetValueOrDefault((agentId, environment));
 
+    /// <summary>Behaviours whose reference came from a pinned snapshot (<see cref="PinSnapshot"/>) so far.</summary>
+    public int PinnedBehaviours { get; private set; }
+
+    /// <summary>
+    /// Makes a known-good snapshot the reference of its agent and environment (and decision, when the
+    /// snapshot names one): every matching behaviour that gets state from its first event on (none learned and
+    /// none restored from a checkpoint, which already carries the pinned reference) is armed at once against
+    /// the snapshot, instead of learning a reference from its first events. Replaces an earlier pin of the
+    /// same agent and environment; behaviours with state keep their reference.
+    /// </summary>
+    public void PinSnapshot(Snapshots.BehaviourSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var profile = Snapshots.SnapshotReference.ToProfile(snapshot, Options.NumericReferencePoints);
+        _pins[(snapshot.Scope.AgentId, snapshot.Scope.Environment)] = (snapshot.Scope.DecisionName, profile);
+    }
+
     /// <summary>Whether detection is armed for a behaviour (its reference is complete or pinned).</summary>
     public bool IsArmed(BehaviourKey key) => _behaviours.TryGetValue(key, out var state) && state.Armed;
 
@@ -91,8 +109,7 @@ public sealed class DriftMonitor : IDriftMonitor
         var key = decision.Key;
         if (!_behaviours.TryGetValue(key, out var state))
         {
-            state = new BehaviourState(key, _context);
-            Add(key, state);
+            state = New(key);
         }
 
         History(decision.AgentId, decision.Environment).Observe(decision, Options.ReferenceSize);
@@ -279,6 +296,21 @@ public sealed class DriftMonitor : IDriftMonitor
         }
 
         return dropped;
+    }
+
+    private BehaviourState New(BehaviourKey key)
+    {
+        var state = new BehaviourState(key, _context);
+        Add(key, state);
+        if (_pins.Count > 0
+            && _pins.TryGetValue((key.AgentId, key.Environment), out var pin)
+            && (pin.DecisionName is null || string.Equals(pin.DecisionName, key.DecisionName, StringComparison.Ordinal)))
+        {
+            PinReference(key, pin.Profile);
+            PinnedBehaviours++;
+        }
+
+        return state;
     }
 
     private void Add(BehaviourKey key, BehaviourState state)
