@@ -87,12 +87,10 @@ public sealed class MonitorBaselineCatalog : IBaselineCatalog
             return null;
         }
 
-        // Read into a scratch monitor: the live one belongs to the detection thread.
+        // Read without loading: the live monitor belongs to the detection thread.
         try
         {
-            var scratch = new DriftMonitor(_detector.Options);
-            scratch.RestoreAgentUnit(checkpoint);
-            return scratch.HistoryOf(agentId, environment);
+            return _detector.ReadHistory(checkpoint, environment);
         }
         catch (CheckpointException)
         {

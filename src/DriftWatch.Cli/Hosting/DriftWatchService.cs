@@ -56,7 +56,7 @@ internal sealed partial class DriftWatchService(
     private async Task RunAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
     {
         var detection = await Detection.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
-        await using var recorder = SnapshotRecording.Create(settings, detection.Monitor, loggers);
+        await using var recorder = SnapshotRecording.Create(settings, detection.Detector, loggers);
         var sinks = ResultSinks.Create(settings, loggers);
         sinks.Add(new MetricsResultSink(metrics));
         try

@@ -68,7 +68,7 @@ internal sealed class BehaviourState : IFeatureVisitor
         _windowEvents >= _options.CurrentWindowSize
         || (!Armed && _referenceEvents + _windowEvents >= _options.ReferenceSize);
 
-    public void Add(DecisionEvent decision)
+    public void Add(DecisionEvent decision, DetectorOutput output)
     {
         _at = decision.Timestamp;
         if (_windowEvents == 0)
@@ -85,7 +85,7 @@ internal sealed class BehaviourState : IFeatureVisitor
         DecisionFeaturizer.Visit(decision, this);
         foreach (var detector in _detectors)
         {
-            detector.OnEvent(decision);
+            detector.OnEvent(decision, output);
         }
     }
 
@@ -152,6 +152,15 @@ internal sealed class BehaviourState : IFeatureVisitor
         }
 
         return summary;
+    }
+
+    /// <summary>Tells every sibling detector the alerts the latest event raised.</summary>
+    public void OnAlerts(IReadOnlyList<DriftAlert> alerts)
+    {
+        foreach (var detector in _detectors)
+        {
+            detector.OnAlerts(alerts);
+        }
     }
 
     /// <summary>Arms detection with the reference as it stands; thresholds are budgeted over the testable features.</summary>

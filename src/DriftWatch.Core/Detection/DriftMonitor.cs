@@ -119,7 +119,7 @@ public sealed class DriftMonitor : IDriftMonitor
             (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts, _detectorOutput));
         }
 
-        state.Add(decision);
+        state.Add(decision, _detectorOutput);
         if (state.WindowFull)
         {
             (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts, _detectorOutput));
@@ -129,7 +129,18 @@ public sealed class DriftMonitor : IDriftMonitor
             state.Look(decision.Timestamp, _alerts);
         }
 
-        return windows is null && _alerts.Count == 0 && _detectorOutput.Alerts.Count == 0 ? DetectionStep.Empty : TakeStep(windows ?? []);
+        if (windows is null && _alerts.Count == 0 && _detectorOutput.Alerts.Count == 0 && _detectorOutput.Scores.Count == 0)
+        {
+            return DetectionStep.Empty;
+        }
+
+        var step = TakeStep(windows ?? []);
+        if (step.Alerts.Count > 0)
+        {
+            state.OnAlerts(step.Alerts);
+        }
+
+        return step;
     }
 
     /// <inheritdoc />
@@ -279,6 +290,38 @@ public sealed class DriftMonitor : IDriftMonitor
         }
 
         return new CheckpointHeader(CheckpointKind.Agent, agentId, string.Empty, null, position);
+    }
+
+    /// <summary>
+    /// An agent's history in one environment, read from an agent unit written under this monitor's settings
+    /// without loading anything into the monitor: safe to call from any thread while the monitor observes.
+    /// Null when the unit holds no history for the environment; <see cref="CheckpointException"/> when it is
+    /// unusable.
+    /// </summary>
+    public AgentHistory? ReadHistory(ReadOnlySpan<byte> unit, string environment)
+    {
+        var (agentId, _, records) = AgentUnit.Read(unit);
+        foreach (byte[] record in records)
+        {
+            using var stream = new MemoryStream(record, writable: false);
+            using var reader = new BinaryReader(stream, Encoding.UTF8);
+            var header = StateCheckpoint.ReadHeader(reader, _fingerprint);
+            if (header.Kind != CheckpointKind.Agent || !string.Equals(header.Environment, environment, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                return AgentHistory.ReadFrom(reader, agentId, environment);
+            }
+            catch (Exception ex) when (ex is EndOfStreamException or IOException or InvalidDataException or ArgumentException or FormatException or InvalidOperationException)
+            {
+                throw new CheckpointException($"Checkpoint of {header.Key} is corrupt: {ex.Message}", ex);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Drops everything held for an agent; returns the number of behaviours dropped.</summary>

@@ -73,7 +73,7 @@ internal sealed class MlBehaviourState : IBehaviourDetectorState
     internal bool HasPcaModel => _pca is not null;
 
     /// <inheritdoc />
-    public void OnEvent(DecisionEvent decision)
+    public void OnEvent(DecisionEvent decision, DetectorOutput output)
     {
         if (!_armed)
         {
@@ -99,9 +99,9 @@ internal sealed class MlBehaviourState : IBehaviourDetectorState
             }
         }
 
-        if (decision.OutputText is { Length: > 0 } output)
+        if (decision.OutputText is { Length: > 0 } outputText)
         {
-            (_armed ? _windowEmbeddingTexts : _referenceEmbeddingTexts)?.Add(output);
+            (_armed ? _windowEmbeddingTexts : _referenceEmbeddingTexts)?.Add(outputText);
         }
     }
 

@@ -24,14 +24,20 @@ public interface IBehaviourDetector
 }
 
 /// <summary>
-/// One detector's state for one behaviour. Called from the monitor's single observing thread: for every
-/// event of the behaviour after the monitor folded it into its window (<see cref="OnEvent"/>), and for every
-/// window the monitor closes (<see cref="OnWindowClosed"/>), in event order.
+/// One detector's (or observer's) state for one behaviour. Called from the monitor's single observing
+/// thread: for every event of the behaviour after the monitor folded it into its window
+/// (<see cref="OnEvent"/>), for every window the monitor closes (<see cref="OnWindowClosed"/>), and with the
+/// alerts an event raised (<see cref="OnAlerts"/>), in event order.
 /// </summary>
 public interface IBehaviourDetectorState
 {
-    /// <summary>An event of the behaviour, already part of the filling window.</summary>
-    void OnEvent(DecisionEvent decision);
+    /// <summary>An event of the behaviour, already part of the filling window; results go to <paramref name="output"/>.</summary>
+    void OnEvent(DecisionEvent decision, DetectorOutput output);
+
+    /// <summary>The alerts (of every detector) the behaviour's latest event raised; none by default.</summary>
+    void OnAlerts(IReadOnlyList<DriftAlert> alerts)
+    {
+    }
 
     /// <summary>The filling window closed; scores and alerts go to <paramref name="output"/>.</summary>
     void OnWindowClosed(in ClosedWindow window, DetectorOutput output);

@@ -111,7 +111,7 @@ public sealed class BehaviourDetectorTests
 
         public long Windows { get; private set; }
 
-        public void OnEvent(DecisionEvent decision) => Events++;
+        public void OnEvent(DecisionEvent decision, DetectorOutput output) => Events++;
 
         public void OnWindowClosed(in ClosedWindow window, DetectorOutput output)
         {
