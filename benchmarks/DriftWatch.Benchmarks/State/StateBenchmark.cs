@@ -261,9 +261,21 @@ internal static class StateBenchmark
                 plain.Observe(decision);
             }
 
+            // As `driftwatch run` has it: ML detectors and the snapshot recorder (hourly periods) on one monitor.
+            var all = new DriftMonitor();
+            using var allMl = new DriftWatch.Ml.MlDriftMonitor(all, new DriftWatch.Ml.MlDetectionOptions());
+            var directory = Directory.CreateTempSubdirectory("driftwatch-bench-snapshots-");
+            var recorder = new DriftWatch.Service.Snapshots.SnapshotRecorder(all, new Core.Snapshots.LocalDirectorySnapshotStore(directory.FullName));
+            foreach (var decision in events.Take(count))
+            {
+                recorder.Observe(decision);
+            }
+
+            recorder.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            directory.Delete(recursive: true);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  after {count:N0} events: ML on {ml.Inner.CheckpointAgentUnit(agent, null)!.Length:N0} bytes, statistical only {plain.CheckpointAgentUnit(agent, null)!.Length:N0} bytes"));
+                $"  after {count:N0} events: ML on {ml.Inner.CheckpointAgentUnit(agent, null)!.Length:N0} bytes, statistical only {plain.CheckpointAgentUnit(agent, null)!.Length:N0} bytes, ML + snapshot recorder {all.CheckpointAgentUnit(agent, null)!.Length:N0} bytes"));
         }
     }
 

@@ -279,15 +279,8 @@ internal sealed class BehaviourState : IFeatureVisitor
         writer.Write7BitEncodedInt(_detectors.Length);
         for (int i = 0; i < _detectors.Length; i++)
         {
-            using var section = new MemoryStream();
-            using (var sectionWriter = new BinaryWriter(section, System.Text.Encoding.UTF8, leaveOpen: true))
-            {
-                _detectors[i].WriteState(sectionWriter);
-            }
-
             writer.Write(_context.Detectors[i].Name);
-            writer.Write7BitEncodedInt((int)section.Length);
-            writer.Write(section.GetBuffer(), 0, (int)section.Length);
+            writer.WriteCompressed(_detectors[i].WriteState);
         }
     }
 
@@ -342,20 +335,7 @@ internal sealed class BehaviourState : IFeatureVisitor
                 throw new InvalidDataException($"Checkpoint of {key} holds state of detector '{name}' where this monitor runs '{context.Detectors[i].Name}'.");
             }
 
-            int length = reader.ReadLength();
-            byte[] bytes = reader.ReadBytes(length);
-            if (bytes.Length != length)
-            {
-                throw new EndOfStreamException();
-            }
-
-            using var section = new MemoryStream(bytes, writable: false);
-            using var sectionReader = new BinaryReader(section, System.Text.Encoding.UTF8);
-            state._detectors[i].ReadState(sectionReader);
-            if (section.Position != section.Length)
-            {
-                throw new InvalidDataException($"{section.Length - section.Position} unexpected bytes after the state of detector '{name}' of {key}.");
-            }
+            reader.ReadCompressed(state._detectors[i].ReadState, $"the state of detector '{name}' of {key}");
         }
 
         return state;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
-using System.Text;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Detection.Detectors;
@@ -259,23 +257,8 @@ internal sealed class MlBehaviourState : IBehaviourDetectorState
     /// </remarks>
     public void WriteState(BinaryWriter writer)
     {
-        // Text samples are most of the state and compress well: the body is Brotli-compressed.
-        using var body = new MemoryStream();
-        using (var bodyWriter = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
-        {
-            WriteBody(bodyWriter);
-        }
-
-        using var compressed = new MemoryStream();
-        using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            brotli.Write(body.GetBuffer(), 0, (int)body.Length);
-        }
-
         writer.Write(StateVersion);
-        writer.Write7BitEncodedInt((int)body.Length);
-        writer.Write7BitEncodedInt((int)compressed.Length);
-        writer.Write(compressed.GetBuffer(), 0, (int)compressed.Length);
+        WriteBody(writer);
     }
 
     /// <inheritdoc />
@@ -287,31 +270,7 @@ internal sealed class MlBehaviourState : IBehaviourDetectorState
             throw new InvalidDataException($"ML detector state version {version} is not supported (this build reads version {StateVersion}).");
         }
 
-        int length = reader.ReadLength();
-        int compressedLength = reader.ReadLength();
-        byte[] compressed = reader.ReadBytes(compressedLength);
-        if (compressed.Length != compressedLength)
-        {
-            throw new EndOfStreamException();
-        }
-
-        var body = new byte[length];
-        using (var brotli = new BrotliStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress))
-        {
-            brotli.ReadExactly(body);
-            if (brotli.ReadByte() >= 0)
-            {
-                throw new InvalidDataException("ML detector state is longer than recorded.");
-            }
-        }
-
-        using var bodyStream = new MemoryStream(body, writable: false);
-        using var bodyReader = new BinaryReader(bodyStream, Encoding.UTF8);
-        ReadBody(bodyReader);
-        if (bodyStream.Position != bodyStream.Length)
-        {
-            throw new InvalidDataException($"{bodyStream.Length - bodyStream.Position} unexpected bytes after the ML detector state.");
-        }
+        ReadBody(reader);
     }
 
     private void WriteBody(BinaryWriter writer)

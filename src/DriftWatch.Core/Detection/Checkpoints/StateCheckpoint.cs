@@ -30,7 +30,8 @@ public sealed class CheckpointException(string message, Exception? inner = null)
 /// <summary>
 /// The checkpoint record format (format version 2): the magic <c>DWST</c>, the format version, the kind, a
 /// fingerprint of the detection settings (sibling detectors included), the header, then the state itself; a
-/// behaviour's state ends with one named, length-prefixed section per sibling detector (version 2 added them). The same bytes are a value of
+/// behaviour's state ends with one named, Brotli-compressed, length-prefixed section per sibling detector or
+/// observer (version 2 added them). The same bytes are a value of
 /// the compacted changelog topic and an entry of a replay state file. A record written under other
 /// detection settings is refused rather than misread.
 /// </summary>

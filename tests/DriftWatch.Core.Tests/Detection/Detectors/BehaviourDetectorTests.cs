@@ -77,7 +77,7 @@ public sealed class BehaviourDetectorTests
         original.AddDetector(new CountingDetector("count", alertEveryWindow: 1));
         original.Observe(new SupportStream(3).Next());
         byte[] record = original.Checkpoint(Router);
-        record[^1] ^= 0xFF; // the section's version byte comes last in the counting detector's state
+        record[^1] ^= 0xFF; // the record ends with the detector's compressed section
 
         var restored = new DriftMonitor();
         restored.AddDetector(new CountingDetector("count", alertEveryWindow: 1));
