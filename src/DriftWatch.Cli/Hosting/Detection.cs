@@ -1,7 +1,6 @@
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Snapshots;
 using DriftWatch.Ml;
-using DriftWatch.Service.Snapshots;
 using Microsoft.Extensions.Configuration;
 
 namespace DriftWatch.Cli.Hosting;
