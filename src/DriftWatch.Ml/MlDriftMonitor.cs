@@ -1,101 +1,54 @@
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
 using DriftWatch.Ml.Embeddings;
-using DriftWatch.Ml.Internal;
 
 namespace DriftWatch.Ml;
 
 /// <summary>
-/// Adds ML detectors to a statistical <see cref="IDriftMonitor"/>: for every behaviour and every window the
-/// wrapped monitor closes (same reference size, window size and window span), a domain classifier on the
-/// texts, a randomized-PCA anomaly score of the window's profile and, when enabled, a MiniLM embedding
-/// comparison of output texts. Their scores and alerts are appended to the step the wrapped monitor returns;
-/// each detector keeps alert episodes, so a drift that persists alerts once. Deterministic for a given
-/// event order (seeded samples, splits and permutations; single-threaded training). Not thread-safe.
+/// A <see cref="DriftMonitor"/> with the ML detectors (<see cref="MlDetector"/>) registered on it: the
+/// domain classifier, the PCA window anomaly score and, when enabled, the embedding comparison run on the
+/// windows the monitor closes, and their scores and alerts follow the statistical ones in each step. Each
+/// detector keeps alert episodes, so a drift that persists alerts once. Deterministic for a given event
+/// order (seeded samples, splits and permutations; single-threaded training). The ML state is part of the
+/// monitor's behaviour state: checkpoint, restore and evict the monitor (<see cref="Inner"/>). Not thread-safe.
 /// </summary>
 public sealed class MlDriftMonitor : IDriftMonitor, IDisposable
 {
-    private readonly IDriftMonitor _inner;
-    private readonly DriftMonitorOptions _windows;
-    private readonly MlShared _shared;
-    private readonly Dictionary<BehaviourKey, MlBehaviourState> _behaviours = [];
-    private readonly List<FeatureScore> _scores = [];
-    private readonly List<DriftAlert> _alerts = [];
+    private readonly DriftMonitor _inner;
+    private readonly MlDetector _detector;
 
-    /// <summary>Wraps a <see cref="DriftMonitor"/>, taking its window settings.</summary>
+    /// <summary>Registers the ML detectors on <paramref name="inner"/>, which must not hold state yet.</summary>
     public MlDriftMonitor(DriftMonitor inner, MlDetectionOptions? options = null)
-        : this(inner, (inner ?? throw new ArgumentNullException(nameof(inner))).Options, options, embedder: null)
+        : this(inner, options, embedder: null)
     {
     }
 
-    /// <summary>
-    /// Wraps any monitor; <paramref name="windows"/> gives the reference size, window size and window span,
-    /// which should be the wrapped monitor's so that both layers score the same windows.
-    /// </summary>
-    public MlDriftMonitor(IDriftMonitor inner, DriftMonitorOptions windows, MlDetectionOptions? options = null)
-        : this(inner, windows, options, embedder: null)
-    {
-    }
-
-    internal MlDriftMonitor(IDriftMonitor inner, DriftMonitorOptions windows, MlDetectionOptions? options, ITextEmbedder? embedder)
+    internal MlDriftMonitor(DriftMonitor inner, MlDetectionOptions? options, ITextEmbedder? embedder)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        ArgumentNullException.ThrowIfNull(windows);
-        windows.Validate();
-        options ??= new MlDetectionOptions();
-        options.Validate();
         _inner = inner;
-        _windows = windows;
-        Options = options;
-        ITextEmbedder? cached = null;
-        if (options.Embeddings.Enabled)
-        {
-            cached = new CachingEmbedder(embedder ?? new MiniLmEmbedder(), options.Embeddings.CacheCapacity, options.Embeddings.BatchSize);
-        }
-
-        _shared = new MlShared(cached, MlShared.AlphaFor(options, windows.CurrentWindowSize));
+        _detector = MlDetector.AddTo(inner, options, embedder);
     }
 
-    /// <summary>Builds a <see cref="DriftMonitor"/> with <paramref name="monitorOptions"/> and wraps it.</summary>
+    /// <summary>Builds a <see cref="DriftMonitor"/> with <paramref name="monitorOptions"/> and registers the ML detectors on it.</summary>
     public static MlDriftMonitor Create(DriftMonitorOptions? monitorOptions, MlDetectionOptions? options) =>
         new(new DriftMonitor(monitorOptions), options);
 
     /// <summary>The ML settings in force.</summary>
-    public MlDetectionOptions Options { get; }
+    public MlDetectionOptions Options => _detector.Options;
 
-    /// <summary>The wrapped statistical monitor.</summary>
-    public IDriftMonitor Inner => _inner;
+    /// <summary>The monitor that runs the statistical and the ML detectors and owns their state.</summary>
+    public DriftMonitor Inner => _inner;
 
     /// <summary>The false-alarm level of each ML test in one window (see <see cref="MlDetectionOptions.TargetEventsBetweenFalseAlarms"/>).</summary>
-    public double TestLevel => _shared.Alpha;
+    public double TestLevel => _detector.TestLevel;
 
     /// <inheritdoc />
-    public DetectionStep Observe(DecisionEvent decision)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        var step = _inner.Observe(decision);
-        var key = decision.Key;
-        if (!_behaviours.TryGetValue(key, out var state))
-        {
-            state = new MlBehaviourState(key, _windows, Options, _shared);
-            _behaviours.Add(key, state);
-        }
-
-        state.Observe(decision, _scores, _alerts, CancellationToken.None);
-        if (_scores.Count == 0 && _alerts.Count == 0)
-        {
-            return step;
-        }
-
-        var combined = new DetectionStep([.. step.Scores, .. _scores], [.. step.Alerts, .. _alerts], step.Windows);
-        _scores.Clear();
-        _alerts.Clear();
-        return combined;
-    }
+    public DetectionStep Observe(DecisionEvent decision) => _inner.Observe(decision);
 
     /// <inheritdoc />
     public void Observe(StateEvent state) => _inner.Observe(state);
 
     /// <summary>Releases the embedding model, if it was loaded.</summary>
-    public void Dispose() => _shared.Embedder?.Dispose();
+    public void Dispose() => _detector.Dispose();
 }

@@ -27,6 +27,7 @@ internal sealed class Scenario : IAsyncDisposable
     private readonly string _directory;
     private int _applied;
     private Action<Confluent.Kafka.ProducerConfig>? _configureKafka;
+    private IBaselineCatalog? _catalogOverride;
 
     private Scenario(string directory, RoutingPolicyRuntime runtime, InMemoryBaselineCatalog catalog, string goodVersion)
     {
@@ -51,7 +52,8 @@ internal sealed class Scenario : IAsyncDisposable
     public static async Task<Scenario> StartAsync(
         Action<DriftWatchApiOptions>? configure = null,
         string? directory = null,
-        Action<Confluent.Kafka.ProducerConfig>? configureKafka = null)
+        Action<Confluent.Kafka.ProducerConfig>? configureKafka = null,
+        IBaselineCatalog? catalogOverride = null)
     {
         directory ??= Directory.CreateTempSubdirectory("driftwatch-api-").FullName;
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero));
@@ -75,6 +77,7 @@ internal sealed class Scenario : IAsyncDisposable
         handler.Reverted += _ => Interlocked.Increment(ref scenario._applied);
         scenario.Control = await ControlServer.StartAsync("http://127.0.0.1:0", handler, runtime, NullLoggerFactory.Instance, CancellationToken.None);
         scenario._configureKafka = configureKafka;
+        scenario._catalogOverride = catalogOverride;
         await scenario.StartApiAsync(configure);
         return scenario;
     }
@@ -105,7 +108,7 @@ internal sealed class Scenario : IAsyncDisposable
         };
         configure?.Invoke(options);
         Options = options;
-        var builder = new DriftWatchApiBuilder(options).UseBaselineCatalog(Catalog);
+        var builder = new DriftWatchApiBuilder(options).UseBaselineCatalog(_catalogOverride ?? Catalog);
         if (_configureKafka is not null)
         {
             builder.ConfigureKafkaProducer(_configureKafka);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using DriftWatch.Api.Audit;
+using DriftWatch.Api.Rollback;
 
 namespace DriftWatch.Api.Tests;
 
@@ -102,6 +103,28 @@ public sealed class WebhookAbuseTests
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains("unknown agent 'never-seen'", await Scenario.ErrorAsync(response), StringComparison.Ordinal);
+        Assert.Equal(0, scenario.Applied);
+    }
+
+    [Fact]
+    public async Task Post_UnknownAgentWhileStateIsRestored_Is503WithRetryAfterThen422OnceRestored()
+    {
+        var restored = false;
+        var catalog = new MonitorBaselineCatalog(new Core.Detection.DriftMonitor(), static _ => null, () => Volatile.Read(ref restored));
+        await using var scenario = await Scenario.StartAsync(catalogOverride: catalog);
+
+        using var early = await scenario.PostAlertmanagerAsync(
+            Payloads.Alertmanager("firing", Payloads.Labels(agent: "never-seen"), "ffff", StartsAt));
+        Volatile.Write(ref restored, true);
+        using var late = await scenario.PostAlertmanagerAsync(
+            Payloads.Alertmanager("firing", Payloads.Labels(agent: "never-seen"), "ffff", StartsAt));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), early.Headers.RetryAfter?.Delta);
+        Assert.Contains("still being restored", await Scenario.ErrorAsync(early), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, late.StatusCode);
+        Assert.Null(late.Headers.RetryAfter);
+        Assert.Contains("unknown agent 'never-seen'", await Scenario.ErrorAsync(late), StringComparison.Ordinal);
         Assert.Equal(0, scenario.Applied);
     }
 

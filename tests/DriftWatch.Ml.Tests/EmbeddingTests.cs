@@ -92,7 +92,7 @@ public sealed class EmbeddingTests
             PcaAnomaly = { Enabled = false },
             Embeddings = { Enabled = true, SampleSize = 32 },
         };
-        using var monitor = new MlDriftMonitor(new DriftMonitor(), new DriftMonitorOptions(), options, counting);
+        using var monitor = new MlDriftMonitor(new DriftMonitor(), options, counting);
 
         var run = MonitorRun.Of(monitor, events);
 

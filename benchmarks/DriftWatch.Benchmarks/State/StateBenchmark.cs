@@ -51,6 +51,11 @@ internal static class StateBenchmark
             await MemoryAsync(cluster, agents);
         }
 
+        if (parts.Contains("ml-size"))
+        {
+            MlSizes();
+        }
+
         Console.WriteLine($"load average at end {LoadAverage()}");
         return 0;
     }
@@ -233,6 +238,45 @@ internal static class StateBenchmark
         kafka.Topics.Add(topic);
         var options = new PipelineOptions { DeadLetterTopic = $"{topic}.dlq", AlertsTopic = string.Empty };
         return new IngestPipeline(kafka, options, detector, [], NullLoggerFactory.Instance, TimeProvider.System, detector, state ?? new StateOptions { Enabled = false });
+    }
+
+    /// <summary>
+    /// Checkpoint bytes of one agent with the ML detectors on (defaults: domain classifier on both texts, PCA),
+    /// on a simulated agent with realistic texts: while the reference fills and armed, mid-window.
+    /// </summary>
+    private static void MlSizes()
+    {
+        var options = new SimulationOptions { Agents = 1, Events = 6_000, Seed = 42 };
+        var events = new FleetSimulator(options).Generate().Where(r => r.Decision is not null).Select(r => r.Decision!).ToList();
+        string agent = events[0].AgentId;
+        int behaviours = events.Select(e => e.DecisionName).Distinct().Count();
+        Console.WriteLine($"\nCheckpoint size with the ML detectors: one simulated agent, {behaviours} behaviour(s)");
+        foreach (int count in new[] { 1_500, 2_125, 4_125 })
+        {
+            using var ml = DriftWatch.Ml.MlDriftMonitor.Create(new DriftMonitorOptions(), new DriftWatch.Ml.MlDetectionOptions());
+            var plain = new DriftMonitor();
+            foreach (var decision in events.Take(count))
+            {
+                ml.Observe(decision);
+                plain.Observe(decision);
+            }
+
+            // As `driftwatch run` has it: ML detectors and the snapshot recorder (hourly periods) on one monitor.
+            var all = new DriftMonitor();
+            using var allMl = new DriftWatch.Ml.MlDriftMonitor(all, new DriftWatch.Ml.MlDetectionOptions());
+            var directory = Directory.CreateTempSubdirectory("driftwatch-bench-snapshots-");
+            var recorder = new DriftWatch.Service.Snapshots.SnapshotRecorder(all, new Core.Snapshots.LocalDirectorySnapshotStore(directory.FullName));
+            foreach (var decision in events.Take(count))
+            {
+                recorder.Observe(decision);
+            }
+
+            recorder.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            directory.Delete(recursive: true);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  after {count:N0} events: ML on {ml.Inner.CheckpointAgentUnit(agent, null)!.Length:N0} bytes, statistical only {plain.CheckpointAgentUnit(agent, null)!.Length:N0} bytes, ML + snapshot recorder {all.CheckpointAgentUnit(agent, null)!.Length:N0} bytes"));
+        }
     }
 
     private static DecisionEvent SyntheticDecision(Random random, string agent, DateTimeOffset at, int i)

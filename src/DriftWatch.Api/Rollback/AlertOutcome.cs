@@ -14,5 +14,8 @@ internal sealed record AlertOutcome(
 /// <summary>The answer to a whole notification.</summary>
 internal sealed record NotificationOutcome(int StatusCode, IReadOnlyList<AlertOutcome> Results, string? Error)
 {
+    /// <summary>When the sender should deliver again (the Retry-After header), for a 503.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     public static NotificationOutcome Rejected(int statusCode, string error) => new(statusCode, [], error);
 }

@@ -14,6 +14,13 @@ public sealed record RollbackBaseline(string? AgentVersion, string? StateVersion
 /// </summary>
 public interface IBaselineCatalog
 {
+    /// <summary>
+    /// False while the catalog may not know every agent it will know: after a start or a rebalance, until this
+    /// instance's partitions are assigned and their checkpoints restored. An unknown agent is then answered
+    /// "try again later" (503 with Retry-After) rather than "unknown" (422). True by default.
+    /// </summary>
+    bool Complete => true;
+
     /// <summary>The last good baseline of an agent before a drift began, or null when none is known.</summary>
     ValueTask<RollbackBaseline?> FindLastGoodAsync(
         string agentId,

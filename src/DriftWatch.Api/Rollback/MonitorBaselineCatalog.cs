@@ -15,18 +15,24 @@ public sealed class MonitorBaselineCatalog : IBaselineCatalog
 {
     private readonly DriftMonitor _detector;
     private readonly Func<string, byte[]?>? _loadCheckpoint;
+    private readonly Func<bool>? _restored;
     private readonly Lock _gate = new();
     private readonly Dictionary<(string Agent, string Environment), RollbackBaseline> _pinned = [];
 
     /// <summary>
     /// Reads histories from <paramref name="detector"/>; <paramref name="loadCheckpoint"/>, when given, finds the
-    /// latest checkpoint of an agent that is not in memory.
+    /// latest checkpoint of an agent that is not in memory; <paramref name="restored"/>, when given, says whether
+    /// this instance's checkpoints are restored (see <see cref="Complete"/>).
     /// </summary>
-    public MonitorBaselineCatalog(DriftMonitor detector, Func<string, byte[]?>? loadCheckpoint = null)
+    public MonitorBaselineCatalog(DriftMonitor detector, Func<string, byte[]?>? loadCheckpoint = null, Func<bool>? restored = null)
     {
         _detector = detector ?? throw new ArgumentNullException(nameof(detector));
         _loadCheckpoint = loadCheckpoint;
+        _restored = restored;
     }
+
+    /// <inheritdoc />
+    public bool Complete => _restored?.Invoke() ?? true;
 
     /// <summary>Pins a baseline explicitly, e.g. from a pinned snapshot; it wins over observed ones.</summary>
     public void Pin(string agentId, string environment, RollbackBaseline baseline)
@@ -81,12 +87,10 @@ public sealed class MonitorBaselineCatalog : IBaselineCatalog
             return null;
         }
 
-        // Read into a scratch monitor: the live one belongs to the detection thread.
+        // Read without loading: the live monitor belongs to the detection thread.
         try
         {
-            var scratch = new DriftMonitor(_detector.Options);
-            scratch.RestoreAgentUnit(checkpoint);
-            return scratch.HistoryOf(agentId, environment);
+            return _detector.ReadHistory(checkpoint, environment);
         }
         catch (CheckpointException)
         {

@@ -21,6 +21,9 @@ namespace DriftWatch.Api.Rollback;
 /// </summary>
 internal sealed partial class RollbackCoordinator : IDisposable
 {
+    /// <summary>How long a sender waits before delivering again while detection state is being restored.</summary>
+    internal static readonly TimeSpan RestoringRetryAfter = TimeSpan.FromSeconds(5);
+
     private readonly RollbackOptions _options;
     private readonly HashSet<string> _allowed;
     private readonly RollbackPlanner _planner;
@@ -97,6 +100,7 @@ internal sealed partial class RollbackCoordinator : IDisposable
         var source = RollbackPlanner.SourceName(notification.Source);
         var items = new List<(ReceivedAlert Alert, AlertSubject Subject, RollbackCommand? Plan)>(notification.Alerts.Count);
         var errors = new List<string>();
+        var restoring = new List<string>();
         for (var i = 0; i < notification.Alerts.Count; i++)
         {
             var alert = notification.Alerts[i];
@@ -111,6 +115,13 @@ internal sealed partial class RollbackCoordinator : IDisposable
             if (alert.Firing)
             {
                 plan = await _planner.PlanAsync(notification.Source, alert, subject, _options.DryRun, cancellationToken);
+                if (plan is null && !_planner.CatalogComplete)
+                {
+                    // The agent may be on a partition whose checkpoints are still being restored.
+                    restoring.Add($"alerts[{i}] (fingerprint {alert.Fingerprint}): agent '{subject.AgentId}' in environment '{subject.Environment}' is not known yet: detection state is still being restored");
+                    continue;
+                }
+
                 if (plan is null)
                 {
                     errors.Add($"alerts[{i}] (fingerprint {alert.Fingerprint}): unknown agent '{subject.AgentId}' in environment '{subject.Environment}': no good baseline is known");
@@ -127,6 +138,15 @@ internal sealed partial class RollbackCoordinator : IDisposable
             await _audit.AppendAsync(new AuditRecord { Time = _time.GetUtcNow(), Kind = AuditKinds.Rejected, Source = source, Detail = detail }, cancellationToken);
             LogRejected(source, detail);
             return NotificationOutcome.Rejected(422, detail);
+        }
+
+        if (restoring.Count > 0)
+        {
+            // Nothing of the notification runs yet: the sender delivers all of it again, as after a failed delivery.
+            var detail = SecretRedactor.RedactText(string.Join("; ", restoring));
+            await _audit.AppendAsync(new AuditRecord { Time = _time.GetUtcNow(), Kind = AuditKinds.Rejected, Source = source, Detail = detail }, cancellationToken);
+            LogDeferred(source, detail);
+            return NotificationOutcome.Rejected(503, detail) with { RetryAfter = RestoringRetryAfter };
         }
 
         // Alerts of different agents in one notification do not wait for each other either.
@@ -302,6 +322,9 @@ internal sealed partial class RollbackCoordinator : IDisposable
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Rejected a {Source} notification: {Detail}")]
     private partial void LogRejected(string source, string detail);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Deferred a {Source} notification while detection state is restored: {Detail}")]
+    private partial void LogDeferred(string source, string detail);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Rolled back agent {AgentId} to state version {StateVersion} (command {CommandId})")]
     private partial void LogExecuted(string agentId, string commandId, string? stateVersion);

@@ -56,6 +56,9 @@ internal sealed class RollbackPlanner
         _time = time;
     }
 
+    /// <summary>Whether the catalog knows every agent it will know (false while state is being restored).</summary>
+    public bool CatalogComplete => _catalog.Complete;
+
     /// <summary>The plan, or null when no good baseline of the agent is known.</summary>
     public async Task<RollbackCommand?> PlanAsync(
         AlertSource source,

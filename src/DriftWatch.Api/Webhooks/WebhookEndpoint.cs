@@ -10,7 +10,7 @@ namespace DriftWatch.Api.Webhooks;
 
 /// <summary>
 /// POST /webhooks/grafana and /webhooks/alertmanager: size limit (413), authentication (401, nothing
-/// recorded), parsing (400), then the rollback coordinator (200, 422, or 503 when a delivery failed).
+/// recorded), parsing (400), then the rollback coordinator (200, 422, or 503 when a delivery failed or, with Retry-After, while detection state is restored and the agent is not known yet).
 /// </summary>
 internal sealed partial class WebhookEndpoint
 {
@@ -66,6 +66,11 @@ internal sealed partial class WebhookEndpoint
         }
 
         context.Response.StatusCode = outcome.StatusCode;
+        if (outcome.RetryAfter is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await context.Response.WriteAsJsonAsync(new WebhookResponse(outcome.Error, outcome.Results), ApiJson.Options, cancellationToken);
     }
 

@@ -1,7 +1,6 @@
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Snapshots;
 using DriftWatch.Ml;
-using DriftWatch.Service.Snapshots;
 using Microsoft.Extensions.Configuration;
 
 namespace DriftWatch.Cli.Hosting;
@@ -45,7 +44,12 @@ internal static class Detection
         var pinned = configuration.GetValue("Detection:UsePinnedSnapshots", defaultValue: true)
             ? await PinnedSnapshotsAsync(configuration, cancellationToken).ConfigureAwait(false)
             : [];
-        return new DetectionStack(pinned.Count == 0 ? monitor : new PinnedReferenceMonitor(monitor, detector, pinned), detector, pinned);
+        foreach (var snapshot in pinned)
+        {
+            detector.PinSnapshot(snapshot);
+        }
+
+        return new DetectionStack(monitor, detector, pinned);
     }
 
     private static async Task<List<BehaviourSnapshot>> PinnedSnapshotsAsync(IConfiguration configuration, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options,
     internal Task<DetectionStack> CreateDetectionAsync(CancellationToken cancellationToken) => Detection.CreateAsync(Settings, cancellationToken);
 
     /// <summary>The snapshot recorder around <paramref name="detection"/>'s monitor; null when <c>Snapshots:Enabled</c> is false.</summary>
-    internal SnapshotRecorder? CreateRecorder(DetectionStack detection) => SnapshotRecording.Create(Settings, detection.Monitor, loggers);
+    internal SnapshotRecorder? CreateRecorder(DetectionStack detection) => SnapshotRecording.Create(Settings, detection.Detector, loggers);
 
     /// <summary>The alerts topic, InfluxDB when configured, and the metrics the API serves. The caller disposes them.</summary>
     internal List<IResultSink> CreateSinks()

@@ -71,7 +71,7 @@ internal sealed partial class DriftWatchService(
             var pipeline = components.CreatePipeline(detection, recorder ?? detection.Monitor, sinks);
 
             // Rollback plans read the detector's agent histories, which are checkpointed with its state.
-            var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint);
+            var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint, () => pipeline.StateRestored);
             detection.PinInto(catalog);
             using var kafkaHealth = new KafkaHealthCheck(settings.Kafka, HealthCheckTimeout);
             using var influxHealth = ResultSinks.InfluxOptions(settings.Configuration) is { } influx ? new InfluxHealthCheck(influx.Url, HealthCheckTimeout) : null;

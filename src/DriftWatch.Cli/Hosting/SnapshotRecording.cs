@@ -21,7 +21,7 @@ internal static class SnapshotRecording
         return options;
     }
 
-    internal static SnapshotRecorder? Create(DriftWatchSettings settings, IDriftMonitor monitor, ILoggerFactory loggers)
+    internal static SnapshotRecorder? Create(DriftWatchSettings settings, DriftMonitor monitor, ILoggerFactory loggers)
     {
         var options = Options(settings.Configuration);
         if (!options.Enabled)

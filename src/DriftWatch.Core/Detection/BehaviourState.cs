@@ -1,4 +1,5 @@
 using DriftWatch.Core.Detection.Checkpoints;
+using DriftWatch.Core.Detection.Detectors;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Features;
 using DriftWatch.Core.Results;
@@ -8,7 +9,9 @@ namespace DriftWatch.Core.Detection;
 /// <summary>
 /// Everything the monitor keeps for one behaviour (agent, environment, decision name): one tracker per
 /// feature, created the first time the feature is seen (in event order, so deterministically), and the
-/// window that is filling. Receives each event's features through <see cref="IFeatureVisitor"/>.
+/// window that is filling, and the state of every sibling detector registered on the monitor (the ML
+/// detectors), which sees the same events and windows. Receives each event's features through
+/// <see cref="IFeatureVisitor"/>.
 /// </summary>
 internal sealed class BehaviourState : IFeatureVisitor
 {
@@ -21,6 +24,7 @@ internal sealed class BehaviourState : IFeatureVisitor
     private readonly Dictionary<string, NumericTracker> _metrics = new(StringComparer.Ordinal);
     private readonly List<FeatureTracker> _trackers = [];
     private readonly List<NumericTracker> _numerics = [];
+    private readonly IBehaviourDetectorState[] _detectors;
     private NumericTracker? _confidence;
     private NumericTracker? _sentiment;
     private CountTracker? _toolName;
@@ -44,6 +48,7 @@ internal sealed class BehaviourState : IFeatureVisitor
         _outcomeIndex = new CategoryIndex(_options.MaxCategories);
         _outcome = CountTracker.Categorical(FeatureId.Outcome, FeatureKind.Categorical, _outcomeIndex);
         _trackers.Add(_outcome);
+        _detectors = [.. context.Detectors.Select(d => d.CreateState(key))];
     }
 
     public BehaviourKey Key { get; }
@@ -63,7 +68,7 @@ internal sealed class BehaviourState : IFeatureVisitor
         _windowEvents >= _options.CurrentWindowSize
         || (!Armed && _referenceEvents + _windowEvents >= _options.ReferenceSize);
 
-    public void Add(DecisionEvent decision)
+    public void Add(DecisionEvent decision, DetectorOutput output)
     {
         _at = decision.Timestamp;
         if (_windowEvents == 0)
@@ -78,6 +83,10 @@ internal sealed class BehaviourState : IFeatureVisitor
 
         _windowEvents++;
         DecisionFeaturizer.Visit(decision, this);
+        foreach (var detector in _detectors)
+        {
+            detector.OnEvent(decision, output);
+        }
     }
 
     /// <summary>True when an interim look is due: armed, and the window holds a multiple of the look interval.</summary>
@@ -100,10 +109,14 @@ internal sealed class BehaviourState : IFeatureVisitor
         }
     }
 
-    /// <summary>Closes the filling window: absorbs it into the reference, or tests it once armed.</summary>
-    public WindowSummary CloseWindow(DateTimeOffset at, List<FeatureScore> scores, List<RankedAlert> alerts)
+    /// <summary>
+    /// Closes the filling window: absorbs it into the reference, or tests it once armed; then every sibling
+    /// detector sees the window close, its results going to <paramref name="output"/>.
+    /// </summary>
+    public WindowSummary CloseWindow(DateTimeOffset at, List<FeatureScore> scores, List<RankedAlert> alerts, DetectorOutput output)
     {
         var summary = BuildSummary();
+        var closed = new ClosedWindow(Key, at, _windowStart, _windowEnd, _windowEvents, Tested: _budget is not null);
         if (_budget is null)
         {
             foreach (var tracker in _trackers)
@@ -133,7 +146,21 @@ internal sealed class BehaviourState : IFeatureVisitor
             numeric.SummaryCount = 0;
         }
 
+        foreach (var detector in _detectors)
+        {
+            detector.OnWindowClosed(closed, output);
+        }
+
         return summary;
+    }
+
+    /// <summary>Tells every sibling detector the alerts the latest event raised.</summary>
+    public void OnAlerts(IReadOnlyList<DriftAlert> alerts)
+    {
+        foreach (var detector in _detectors)
+        {
+            detector.OnAlerts(alerts);
+        }
     }
 
     /// <summary>Arms detection with the reference as it stands; thresholds are budgeted over the testable features.</summary>
@@ -246,6 +273,15 @@ internal sealed class BehaviourState : IFeatureVisitor
             writer.WriteNullable(tracker.Id.Segment);
             tracker.WriteTo(writer);
         }
+
+        // One length-prefixed section per sibling detector, named, so a reader can tell a record of other
+        // detectors from a corrupt one and never reads one detector's bytes as another's.
+        writer.Write7BitEncodedInt(_detectors.Length);
+        for (int i = 0; i < _detectors.Length; i++)
+        {
+            writer.Write(_context.Detectors[i].Name);
+            writer.WriteCompressed(_detectors[i].WriteState);
+        }
     }
 
     /// <summary>Restores a state written by <see cref="WriteTo"/> under the same options.</summary>
@@ -283,6 +319,23 @@ internal sealed class BehaviourState : IFeatureVisitor
         if (budget >= 0)
         {
             state._budget = context.BudgetFor(budget);
+        }
+
+        int detectors = reader.ReadLength();
+        if (detectors != state._detectors.Length)
+        {
+            throw new InvalidDataException($"Checkpoint of {key} holds {detectors} detector states; this monitor runs {state._detectors.Length}.");
+        }
+
+        for (int i = 0; i < detectors; i++)
+        {
+            string name = reader.ReadString();
+            if (!string.Equals(name, context.Detectors[i].Name, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"Checkpoint of {key} holds state of detector '{name}' where this monitor runs '{context.Detectors[i].Name}'.");
+            }
+
+            reader.ReadCompressed(state._detectors[i].ReadState, $"the state of detector '{name}' of {key}");
         }
 
         return state;

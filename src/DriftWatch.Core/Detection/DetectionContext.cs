@@ -30,6 +30,9 @@ internal sealed class DetectionContext
 
     public DriftMonitorOptions Options { get; }
 
+    /// <summary>The sibling detectors registered on the monitor, in registration order (the order of their checkpoint sections).</summary>
+    public List<Detectors.IBehaviourDetector> Detectors { get; } = [];
+
     public Budget BudgetFor(int featureCount)
     {
         featureCount = Math.Max(featureCount, 1);

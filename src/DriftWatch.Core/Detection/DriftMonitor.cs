@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using DriftWatch.Core.Detection.Checkpoints;
+using DriftWatch.Core.Detection.Detectors;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Results;
 
@@ -19,9 +20,11 @@ namespace DriftWatch.Core.Detection;
 public sealed class DriftMonitor : IDriftMonitor
 {
     private readonly DetectionContext _context;
-    private readonly ulong _fingerprint;
+    private readonly DetectorOutput _detectorOutput = new();
+    private ulong _fingerprint;
     private readonly Dictionary<BehaviourKey, BehaviourState> _behaviours = [];
     private readonly Dictionary<string, List<BehaviourKey>> _byAgent = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Agent, string Environment), (string? DecisionName, ReferenceProfile Profile)> _pins = [];
     private readonly ConcurrentDictionary<(string Agent, string Environment), AgentHistory> _agents = new();
     private readonly List<FeatureScore> _scores = [];
     private readonly List<RankedAlert> _alerts = [];
@@ -38,6 +41,32 @@ public sealed class DriftMonitor : IDriftMonitor
     /// <summary>The settings in force.</summary>
     public DriftMonitorOptions Options => _context.Options;
 
+    /// <summary>The sibling detectors registered, in registration order.</summary>
+    public IReadOnlyList<IBehaviourDetector> Detectors => _context.Detectors;
+
+    /// <summary>
+    /// Registers a detector that runs beside the statistical tests on every behaviour and window; its
+    /// per-behaviour state lives in the behaviour state, so it is checkpointed, restored and evicted with it.
+    /// Register before the first event or restore: the detectors are part of the settings fingerprint, and a
+    /// behaviour's state is made with the detectors registered when it is created.
+    /// </summary>
+    public void AddDetector(IBehaviourDetector detector)
+    {
+        ArgumentNullException.ThrowIfNull(detector);
+        if (_behaviours.Count > 0)
+        {
+            throw new InvalidOperationException("Detectors must be registered before the monitor holds any behaviour state.");
+        }
+
+        if (_context.Detectors.Any(d => string.Equals(d.Name, detector.Name, StringComparison.Ordinal)))
+        {
+            throw new ArgumentException($"A detector named '{detector.Name}' is registered already.", nameof(detector));
+        }
+
+        _context.Detectors.Add(detector);
+        _fingerprint = StateCheckpoint.Fingerprint(Options, _context.Detectors);
+    }
+
     /// <summary>Number of behaviours with state.</summary>
     public int BehaviourCount => _behaviours.Count;
 
@@ -53,6 +82,23 @@ public sealed class DriftMonitor : IDriftMonitor
     /// <summary>An agent's reference versions and recent state changes; null when it has none in memory. Thread-safe.</summary>
     public AgentHistory? HistoryOf(string agentId, string environment) => _agents.GetValueOrDefault((agentId, environment));
 
+    /// <summary>Behaviours whose reference came from a pinned snapshot (<see cref="PinSnapshot"/>) so far.</summary>
+    public int PinnedBehaviours { get; private set; }
+
+    /// <summary>
+    /// Makes a known-good snapshot the reference of its agent and environment (and decision, when the
+    /// snapshot names one): every matching behaviour that gets state from its first event on (none learned and
+    /// none restored from a checkpoint, which already carries the pinned reference) is armed at once against
+    /// the snapshot, instead of learning a reference from its first events. Replaces an earlier pin of the
+    /// same agent and environment; behaviours with state keep their reference.
+    /// </summary>
+    public void PinSnapshot(Snapshots.BehaviourSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var profile = Snapshots.SnapshotReference.ToProfile(snapshot, Options.NumericReferencePoints);
+        _pins[(snapshot.Scope.AgentId, snapshot.Scope.Environment)] = (snapshot.Scope.DecisionName, profile);
+    }
+
     /// <summary>Whether detection is armed for a behaviour (its reference is complete or pinned).</summary>
     public bool IsArmed(BehaviourKey key) => _behaviours.TryGetValue(key, out var state) && state.Armed;
 
@@ -63,28 +109,38 @@ public sealed class DriftMonitor : IDriftMonitor
         var key = decision.Key;
         if (!_behaviours.TryGetValue(key, out var state))
         {
-            state = new BehaviourState(key, _context);
-            Add(key, state);
+            state = New(key);
         }
 
         History(decision.AgentId, decision.Environment).Observe(decision, Options.ReferenceSize);
         List<WindowSummary>? windows = null;
         if (state.WindowExpiredBy(decision.Timestamp))
         {
-            (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts));
+            (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts, _detectorOutput));
         }
 
-        state.Add(decision);
+        state.Add(decision, _detectorOutput);
         if (state.WindowFull)
         {
-            (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts));
+            (windows ??= []).Add(state.CloseWindow(decision.Timestamp, _scores, _alerts, _detectorOutput));
         }
         else if (state.LookDue)
         {
             state.Look(decision.Timestamp, _alerts);
         }
 
-        return windows is null && _alerts.Count == 0 ? DetectionStep.Empty : TakeStep(windows ?? []);
+        if (windows is null && _alerts.Count == 0 && _detectorOutput.Alerts.Count == 0 && _detectorOutput.Scores.Count == 0)
+        {
+            return DetectionStep.Empty;
+        }
+
+        var step = TakeStep(windows ?? []);
+        if (step.Alerts.Count > 0)
+        {
+            state.OnAlerts(step.Alerts);
+        }
+
+        return step;
     }
 
     /// <inheritdoc />
@@ -236,6 +292,38 @@ public sealed class DriftMonitor : IDriftMonitor
         return new CheckpointHeader(CheckpointKind.Agent, agentId, string.Empty, null, position);
     }
 
+    /// <summary>
+    /// An agent's history in one environment, read from an agent unit written under this monitor's settings
+    /// without loading anything into the monitor: safe to call from any thread while the monitor observes.
+    /// Null when the unit holds no history for the environment; <see cref="CheckpointException"/> when it is
+    /// unusable.
+    /// </summary>
+    public AgentHistory? ReadHistory(ReadOnlySpan<byte> unit, string environment)
+    {
+        var (agentId, _, records) = AgentUnit.Read(unit);
+        foreach (byte[] record in records)
+        {
+            using var stream = new MemoryStream(record, writable: false);
+            using var reader = new BinaryReader(stream, Encoding.UTF8);
+            var header = StateCheckpoint.ReadHeader(reader, _fingerprint);
+            if (header.Kind != CheckpointKind.Agent || !string.Equals(header.Environment, environment, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            try
+            {
+                return AgentHistory.ReadFrom(reader, agentId, environment);
+            }
+            catch (Exception ex) when (ex is EndOfStreamException or IOException or InvalidDataException or ArgumentException or FormatException or InvalidOperationException)
+            {
+                throw new CheckpointException($"Checkpoint of {header.Key} is corrupt: {ex.Message}", ex);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Drops everything held for an agent; returns the number of behaviours dropped.</summary>
     public int EvictAgentUnit(string agentId)
     {
@@ -251,6 +339,21 @@ public sealed class DriftMonitor : IDriftMonitor
         }
 
         return dropped;
+    }
+
+    private BehaviourState New(BehaviourKey key)
+    {
+        var state = new BehaviourState(key, _context);
+        Add(key, state);
+        if (_pins.Count > 0
+            && _pins.TryGetValue((key.AgentId, key.Environment), out var pin)
+            && (pin.DecisionName is null || string.Equals(pin.DecisionName, key.DecisionName, StringComparison.Ordinal)))
+        {
+            PinReference(key, pin.Profile);
+            PinnedBehaviours++;
+        }
+
+        return state;
     }
 
     private void Add(BehaviourKey key, BehaviourState state)
@@ -395,14 +498,20 @@ public sealed class DriftMonitor : IDriftMonitor
 
     private DetectionStep TakeStep(List<WindowSummary> windows)
     {
-        var scores = _scores.ToArray();
-        var alerts = _alerts
-            .OrderByDescending(a => a.Rank)
-            .ThenBy(a => a.Alert.Feature, StringComparer.Ordinal)
-            .Select(a => a.Alert)
-            .ToArray();
+        // The statistical results, ranked, then the sibling detectors' in the order they produced them.
+        FeatureScore[] scores = [.. _scores, .. _detectorOutput.Scores];
+        DriftAlert[] alerts =
+        [
+            .. _alerts
+                .OrderByDescending(a => a.Rank)
+                .ThenBy(a => a.Alert.Feature, StringComparer.Ordinal)
+                .Select(a => a.Alert),
+            .. _detectorOutput.Alerts,
+        ];
         _scores.Clear();
         _alerts.Clear();
+        _detectorOutput.Scores.Clear();
+        _detectorOutput.Alerts.Clear();
         return new DetectionStep(scores, alerts, windows);
     }
 

@@ -1,3 +1,5 @@
+using DriftWatch.Core.Detection.Checkpoints;
+
 namespace DriftWatch.Core.Snapshots;
 
 /// <summary>Mutable counts behind a <see cref="CategoryCounts"/> while a snapshot is built or merged.</summary>
@@ -49,6 +51,26 @@ internal sealed class CountTable
     {
         Fold();
         return new CategoryCounts(new SortedDictionary<string, long>(_counts, StringComparer.Ordinal));
+    }
+
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write7BitEncodedInt(_counts.Count);
+        foreach (var (key, n) in _counts)
+        {
+            writer.Write(key);
+            writer.Write(n);
+        }
+    }
+
+    public void ReadFrom(BinaryReader reader)
+    {
+        _counts.Clear();
+        int count = reader.ReadLength();
+        for (int i = 0; i < count; i++)
+        {
+            _counts[reader.ReadString()] = reader.ReadInt64();
+        }
     }
 
     private void Fold()

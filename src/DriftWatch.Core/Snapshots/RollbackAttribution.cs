@@ -5,8 +5,8 @@ using DriftWatch.Core.Features;
 namespace DriftWatch.Core.Snapshots;
 
 /// <summary>
-/// Ranks an agent's state changes by how likely each caused a drift, and turns the ranking into a scoped
-/// rollback plan.
+/// Ranks an agent's state changes by how likely each caused a drift, and picks the keys a scoped rollback
+/// reverts.
 /// </summary>
 /// <remarks>
 /// <para>Only changes of the same agent and environment made after the last good snapshot ended and no later
@@ -91,65 +91,6 @@ public static class RollbackAttribution
             .Distinct(StringComparer.Ordinal)
             .Take(options.MaxKeysToRevert)
             .ToList();
-    }
-
-    /// <summary>
-    /// Builds a scoped rollback plan from a diff of the last good snapshot (baseline) against the drifted
-    /// behaviour (candidate): the significant changes are the drifts (the top <paramref name="maxDrifts"/>), each
-    /// state change keeps its best score over them (weighted by the square of each drift's distance relative to the largest),
-    /// and the best keys become the keys to revert.
-    /// </summary>
-    public static RollbackPlan Plan(
-        SnapshotDiff diff,
-        DateTimeOffset onset,
-        IEnumerable<StateEvent> changes,
-        AttributionOptions? options = null,
-        int maxDrifts = 3)
-    {
-        ArgumentNullException.ThrowIfNull(diff);
-        ArgumentNullException.ThrowIfNull(changes);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxDrifts, 1);
-        options ??= AttributionOptions.Default;
-        var lastGood = diff.Baseline;
-        var lastGoodEnd = lastGood.To ?? DateTimeOffset.MinValue;
-        var scope = lastGood.Scope;
-        var drifted = diff.Significant.Take(maxDrifts).ToList();
-        var drifts = drifted
-            .Select(c => new DriftObservation(scope.AgentId, scope.Environment, c.Feature, onset))
-            .ToList();
-        var changeList = changes.ToList();
-
-        var best = new Dictionary<string, RollbackCandidate>(StringComparer.Ordinal);
-        for (var i = 0; i < drifts.Count; i++)
-        {
-            // Lesser drifts are often side effects of the main one (segments that overlap it, token counts
-            // that follow a new reply template), so a cause of one counts for less: by the square of its
-            // size relative to the main drift.
-            var relative = drifted[i].Distance / drifted[0].Distance;
-            var weight = relative * relative;
-            foreach (var candidate in Rank(drifts[i], lastGoodEnd, changeList, options))
-            {
-                var weighted = candidate with { Score = candidate.Score * weight };
-                if (!best.TryGetValue(candidate.Change.EventId, out var known) || weighted.Score > known.Score)
-                {
-                    best[candidate.Change.EventId] = weighted;
-                }
-            }
-        }
-
-        var ranked = best.Values
-            .OrderByDescending(static c => c.Score)
-            .ThenBy(static c => c.Change.Key, StringComparer.Ordinal)
-            .ThenBy(static c => c.Change.EventId, StringComparer.Ordinal)
-            .ToList();
-        var keys = KeysToRevert(ranked, options);
-        var stateVersion = lastGood.StateVersions.Counts
-            .Where(static kv => kv.Key != CategoryCounts.OtherKey)
-            .OrderByDescending(static kv => kv.Value)
-            .ThenBy(static kv => kv.Key, StringComparer.Ordinal)
-            .Select(static kv => kv.Key)
-            .FirstOrDefault();
-        return new RollbackPlan(scope.AgentId, scope.Environment, lastGood.Id, stateVersion, drifts, ranked, keys);
     }
 
     private static RollbackCandidate Score(

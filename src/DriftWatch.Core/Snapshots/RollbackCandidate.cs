@@ -19,23 +19,3 @@ public sealed record RollbackCandidate(
     double SegmentScore,
     double RelevanceScore,
     IReadOnlyList<string> Reasons);
-
-/// <summary>
-/// A scoped rollback: the drifted behaviours, the last good snapshot, and the state keys to revert (only
-/// those most likely to have caused the drift).
-/// </summary>
-/// <param name="AgentId">The agent to roll back.</param>
-/// <param name="Environment">Its environment.</param>
-/// <param name="LastGoodSnapshotId">The snapshot whose state the reverted keys go back to.</param>
-/// <param name="RevertToStateVersion">The state_version most seen in the last good snapshot, when it had any.</param>
-/// <param name="Drifts">The drifted behaviours the plan addresses.</param>
-/// <param name="Candidates">All state changes in the window, best first.</param>
-/// <param name="KeysToRevert">The keys to revert, best first.</param>
-public sealed record RollbackPlan(
-    string AgentId,
-    string Environment,
-    string LastGoodSnapshotId,
-    string? RevertToStateVersion,
-    IReadOnlyList<DriftObservation> Drifts,
-    IReadOnlyList<RollbackCandidate> Candidates,
-    IReadOnlyList<string> KeysToRevert);

@@ -8,7 +8,7 @@ namespace DriftWatch.Core.Snapshots;
 /// go through the same folding rules, which is what makes merge(snapshot(A), snapshot(B)) equal
 /// snapshot(A + B) for the counts.
 /// </summary>
-internal sealed class SnapshotAccumulator
+internal sealed partial class SnapshotAccumulator
 {
     private readonly SnapshotScope _scope;
     private readonly SnapshotOptions _options;

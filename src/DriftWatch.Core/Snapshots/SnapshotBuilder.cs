@@ -49,6 +49,28 @@ public sealed class SnapshotBuilder
         return true;
     }
 
+    /// <summary>
+    /// Writes the builder's exact state (for a checkpoint): a builder read back with <see cref="ReadState"/>
+    /// under the same scope and options goes on to build exactly the snapshots this one would.
+    /// </summary>
+    public void WriteState(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        _accumulator.WriteTo(writer);
+    }
+
+    /// <summary>
+    /// Reads a builder written by <see cref="WriteState"/>; throws <see cref="InvalidDataException"/> or
+    /// <see cref="EndOfStreamException"/> on a state it cannot use.
+    /// </summary>
+    public static SnapshotBuilder ReadState(BinaryReader reader, SnapshotScope scope, SnapshotOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var builder = new SnapshotBuilder(scope, options);
+        builder._accumulator.ReadFrom(reader);
+        return builder;
+    }
+
     /// <summary>The snapshot of the events added so far. The builder can keep going afterwards.</summary>
     public BehaviourSnapshot Build() => _accumulator.ToSnapshot();
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using DriftWatch.Core.Detection.Checkpoints;
 
 namespace DriftWatch.Core.Snapshots;
 
@@ -97,6 +98,47 @@ internal sealed class TextAccumulator
         }
 
         return new TextProfile(_documents, _tokens, (long[])_buckets.Clone(), top);
+    }
+
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(_documents);
+        writer.Write(_tokens);
+        writer.Write7BitEncodedInt(_buckets.Length);
+        foreach (long bucket in _buckets)
+        {
+            writer.Write(bucket);
+        }
+
+        writer.Write7BitEncodedInt(_top.Count);
+        foreach (var (hash, (term, count)) in _top)
+        {
+            writer.Write(hash);
+            writer.Write(term);
+            writer.Write(count);
+        }
+    }
+
+    public void ReadFrom(BinaryReader reader)
+    {
+        _documents = reader.ReadInt64();
+        _tokens = reader.ReadInt64();
+        if (reader.ReadLength() != _buckets.Length)
+        {
+            throw new InvalidDataException("Text accumulator of another bucket count.");
+        }
+
+        for (int i = 0; i < _buckets.Length; i++)
+        {
+            _buckets[i] = reader.ReadInt64();
+        }
+
+        _top.Clear();
+        int count = reader.ReadLength();
+        for (int i = 0; i < count; i++)
+        {
+            _top[reader.ReadUInt64()] = (reader.ReadString(), reader.ReadInt64());
+        }
     }
 
     private int Bucket(ulong hash) => (int)(hash % (ulong)_buckets.Length);

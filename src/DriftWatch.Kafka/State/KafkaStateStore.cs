@@ -30,6 +30,8 @@ public sealed partial class KafkaStateStore : IAgentStateStore, IPartitionListen
     private long _written;
     private long _writtenBytes;
     private int _changelogPartitions = -1;
+    private int _assignments;
+    private int _restoring;
 
     /// <summary>Creates the store; <see cref="Initialize"/> checks the topic.</summary>
     public KafkaStateStore(string bootstrapServers, StateOptions options, IDictionary<string, string>? extra, ILogger<KafkaStateStore> logger)
@@ -78,6 +80,13 @@ public sealed partial class KafkaStateStore : IAgentStateStore, IPartitionListen
     /// <summary>Bytes of checkpoints written.</summary>
     public long WrittenBytes => Interlocked.Read(ref _writtenBytes);
 
+    /// <summary>
+    /// Whether the checkpoints of this instance's partitions are indexed: false until the first assignment was
+    /// restored and while a later one is being restored. Thread-safe; the rollback catalog reads it to tell an
+    /// agent not known yet from one that is unknown.
+    /// </summary>
+    public bool AssignmentRestored => Volatile.Read(ref _assignments) > 0 && Volatile.Read(ref _restoring) == 0;
+
     /// <summary>Agents known to the index (in memory or not).</summary>
     public int IndexedAgents => _index.Count;
 
@@ -112,11 +121,23 @@ public sealed partial class KafkaStateStore : IAgentStateStore, IPartitionListen
     public void OnAssigned(IReadOnlyList<(string Topic, int Partition)> partitions)
     {
         ArgumentNullException.ThrowIfNull(partitions);
-        if (!Available)
+        Interlocked.Increment(ref _restoring);
+        try
         {
-            return;
+            if (Available)
+            {
+                RestoreAssigned(partitions);
+            }
         }
+        finally
+        {
+            Interlocked.Increment(ref _assignments);
+            Interlocked.Decrement(ref _restoring);
+        }
+    }
 
+    private void RestoreAssigned(IReadOnlyList<(string Topic, int Partition)> partitions)
+    {
         foreach (var (_, partition) in partitions)
         {
             if (partition >= _changelogPartitions)

@@ -34,4 +34,12 @@ internal sealed class Episode
 
         return false;
     }
+
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(_active);
+        writer.Write(_quiet);
+    }
+
+    public static Episode ReadFrom(BinaryReader reader) => new() { _active = reader.ReadBoolean(), _quiet = reader.ReadInt32() };
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Detection.Checkpoints;
+using DriftWatch.Core.Detection.Detectors;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Features;
 using DriftWatch.Ml.Embeddings;
@@ -10,12 +12,15 @@ namespace DriftWatch.Ml.Internal;
 
 /// <summary>
 /// What the ML detectors keep for one behaviour: the reference (event rows for window profiles, seeded
-/// samples of its texts), the filling window, and the alert episodes. Windows open and close by the same
-/// rules as the statistical monitor's (count, event-time span, end of the reference), so both layers score
-/// the same windows. Memory is bounded by the reference size plus one window plus the text samples.
+/// samples of its texts), the filling window, and the alert episodes. It lives in the monitor's behaviour
+/// state and sees the windows the monitor closes, so both score the same windows, and it is checkpointed with
+/// them. Memory is bounded by the reference size plus one window plus the text samples.
 /// </summary>
-internal sealed class MlBehaviourState
+internal sealed class MlBehaviourState : IBehaviourDetectorState
 {
+    // Version of this detector's checkpoint section; another version makes the agent re-learn.
+    private const byte StateVersion = 1;
+
     private readonly BehaviourKey _key;
     private readonly string _keyText;
     private readonly DriftMonitorOptions _windows;
@@ -32,12 +37,9 @@ internal sealed class MlBehaviourState
     private IReadOnlyList<float[]>? _referenceEmbeddings;
     private PcaWindowModel? _pca;
     private WindowProfile? _profile;
-    private long _windowEvents;
     private long _referenceEvents;
     private long _armedWindows;
     private bool _armed;
-    private DateTimeOffset _windowStart;
-    private DateTimeOffset _windowEnd;
 
     public MlBehaviourState(BehaviourKey key, DriftMonitorOptions windows, MlDetectionOptions options, MlShared shared)
     {
@@ -65,36 +67,12 @@ internal sealed class MlBehaviourState
 
     public bool Armed => _armed;
 
-    /// <summary>Feeds one event; scores and alerts of any window it closes are appended.</summary>
-    public void Observe(DecisionEvent decision, List<FeatureScore> scores, List<DriftAlert> alerts, CancellationToken cancellationToken)
+    /// <summary>Whether the PCA model was fitted (for tests of a restored state).</summary>
+    internal bool HasPcaModel => _pca is not null;
+
+    /// <inheritdoc />
+    public void OnEvent(DecisionEvent decision, DetectorOutput output)
     {
-        var at = decision.Timestamp;
-        if (_windowEvents > 0 && _windows.CurrentWindowDuration is TimeSpan span && at - _windowStart >= span)
-        {
-            CloseWindow(at, scores, alerts, cancellationToken);
-        }
-
-        Add(decision);
-        if (_windowEvents >= _windows.CurrentWindowSize || (!_armed && _referenceEvents + _windowEvents >= _windows.ReferenceSize))
-        {
-            CloseWindow(at, scores, alerts, cancellationToken);
-        }
-    }
-
-    private void Add(DecisionEvent decision)
-    {
-        var at = decision.Timestamp;
-        if (_windowEvents == 0)
-        {
-            _windowStart = at;
-            _windowEnd = at;
-        }
-        else if (at > _windowEnd)
-        {
-            _windowEnd = at;
-        }
-
-        _windowEvents++;
         if (!_armed)
         {
             foreach (string key in decision.Metrics.Keys.Order(StringComparer.Ordinal))
@@ -119,18 +97,20 @@ internal sealed class MlBehaviourState
             }
         }
 
-        if (decision.OutputText is { Length: > 0 } output)
+        if (decision.OutputText is { Length: > 0 } outputText)
         {
-            (_armed ? _windowEmbeddingTexts : _referenceEmbeddingTexts)?.Add(output);
+            (_armed ? _windowEmbeddingTexts : _referenceEmbeddingTexts)?.Add(outputText);
         }
     }
 
-    private void CloseWindow(DateTimeOffset at, List<FeatureScore> scores, List<DriftAlert> alerts, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public void OnWindowClosed(in ClosedWindow closed, DetectorOutput output)
     {
         if (!_armed)
         {
-            _referenceEvents += _windowEvents;
-            _windowEvents = 0;
+            // The ML reference is the behaviour's first ReferenceSize events, also when the statistical one
+            // was pinned from a snapshot.
+            _referenceEvents += closed.Events;
             if (_referenceEvents >= _windows.ReferenceSize)
             {
                 Arm();
@@ -140,23 +120,22 @@ internal sealed class MlBehaviourState
         }
 
         _armedWindows++;
-        var window = new WindowInfo(at, _windowStart, _windowEnd, _windowEvents);
+        var window = new WindowInfo(closed.At, closed.Start, closed.End, closed.Events);
         if (_options.DomainClassifier.Enabled && (_armedWindows - 1) % _options.DomainClassifier.EveryNthWindow == 0)
         {
-            RunDomainClassifier(window, scores, alerts);
+            RunDomainClassifier(window, output);
         }
 
         if (_pca is not null && _profile is not null && _windowRows.Count >= _options.PcaAnomaly.MinWindowEvents)
         {
-            RunPca(window, scores, alerts);
+            RunPca(window, output);
         }
 
         if (_shared.Embedder is not null && _windowEmbeddingTexts!.Items.Count >= _options.Embeddings.MinWindowTexts)
         {
-            RunEmbeddings(window, scores, alerts, cancellationToken);
+            RunEmbeddings(window, output, CancellationToken.None);
         }
 
-        _windowEvents = 0;
         _windowRows.Clear();
         foreach (var reservoir in _windowTexts.Values)
         {
@@ -191,7 +170,7 @@ internal sealed class MlBehaviourState
         _referenceRows.TrimExcess();
     }
 
-    private void RunDomainClassifier(in WindowInfo window, List<FeatureScore> scores, List<DriftAlert> alerts)
+    private void RunDomainClassifier(in WindowInfo window, DetectorOutput output)
     {
         var classifier = new DomainClassifier(_options.DomainClassifier);
         int stream = 300;
@@ -206,25 +185,25 @@ internal sealed class MlBehaviourState
 
             var result = classifier.Test(reference.Items, current, WindowSeed(stream), _shared.Z);
             bool fired = result.Auc > result.Threshold;
-            scores.Add(Score(window, feature, MlDetectorNames.DomainClassifier, result.Auc, result.Threshold, reference.Seen, current.Count));
+            output.Add(Score(window, feature, MlDetectorNames.DomainClassifier, result.Auc, result.Threshold, reference.Seen, current.Count));
             if (Episode(feature, MlDetectorNames.DomainClassifier).Update(fired, _options.RearmAfterQuietWindows))
             {
                 var severity = result.Auc >= 0.9 ? AlertSeverity.Critical : AlertSeverity.Warning;
                 string summary = string.Create(
                     CultureInfo.InvariantCulture,
                     $"{feature} drifted for {_keyText} ({MlDetectorNames.DomainClassifier} AUC {result.Auc:0.###} > {result.Threshold:0.###}): a classifier tells this window's texts from the reference's");
-                alerts.Add(Alert(window, feature, MlDetectorNames.DomainClassifier, result.Auc, result.Threshold, severity, summary, []));
+                output.Add(Alert(window, feature, MlDetectorNames.DomainClassifier, result.Auc, result.Threshold, severity, summary, []));
             }
         }
     }
 
-    private void RunPca(in WindowInfo window, List<FeatureScore> scores, List<DriftAlert> alerts)
+    private void RunPca(in WindowInfo window, DetectorOutput output)
     {
         var vector = _profile!.Vector(_windowRows, 0, _windowRows.Count);
         var result = _pca!.Score(vector, 3);
         bool fired = result.Score > result.Threshold;
         const string feature = MlDetectorNames.WindowProfileFeature;
-        scores.Add(Score(window, feature, MlDetectorNames.PcaAnomaly, result.Score, result.Threshold, _referenceEvents, _windowRows.Count));
+        output.Add(Score(window, feature, MlDetectorNames.PcaAnomaly, result.Score, result.Threshold, _referenceEvents, _windowRows.Count));
         if (Episode(feature, MlDetectorNames.PcaAnomaly).Update(fired, _options.RearmAfterQuietWindows))
         {
             var severity = result.Score >= 3 * result.Threshold ? AlertSeverity.Critical : AlertSeverity.Warning;
@@ -232,11 +211,11 @@ internal sealed class MlBehaviourState
             string summary = string.Create(
                 CultureInfo.InvariantCulture,
                 $"{feature} drifted for {_keyText} ({MlDetectorNames.PcaAnomaly} {result.Score:0.###} > {result.Threshold:0.###}): {moved}");
-            alerts.Add(Alert(window, feature, MlDetectorNames.PcaAnomaly, result.Score, result.Threshold, severity, summary, result.TopShifts));
+            output.Add(Alert(window, feature, MlDetectorNames.PcaAnomaly, result.Score, result.Threshold, severity, summary, result.TopShifts));
         }
     }
 
-    private void RunEmbeddings(in WindowInfo window, List<FeatureScore> scores, List<DriftAlert> alerts, CancellationToken cancellationToken)
+    private void RunEmbeddings(in WindowInfo window, DetectorOutput output, CancellationToken cancellationToken)
     {
         var embedder = _shared.Embedder!;
         if (_referenceEmbeddings is null)
@@ -253,8 +232,8 @@ internal sealed class MlBehaviourState
         var result = EmbeddingDriftTest.Run(_referenceEmbeddings, current, _shared.Alpha, _options.Embeddings.Permutations, WindowSeed(400));
         const string feature = FeatureNames.OutputText;
         long reference = _referenceEmbeddings.Count;
-        scores.Add(Score(window, feature, MlDetectorNames.EmbeddingMmd, result.Mmd, result.MmdThreshold, reference, current.Length));
-        scores.Add(Score(window, feature, MlDetectorNames.EmbeddingCentroid, result.CentroidDistance, result.CentroidThreshold, reference, current.Length));
+        output.Add(Score(window, feature, MlDetectorNames.EmbeddingMmd, result.Mmd, result.MmdThreshold, reference, current.Length));
+        output.Add(Score(window, feature, MlDetectorNames.EmbeddingCentroid, result.CentroidDistance, result.CentroidThreshold, reference, current.Length));
         bool mmdFired = result.Mmd > result.MmdThreshold;
         bool centroidFired = result.CentroidDistance > result.CentroidThreshold;
         if (Episode(feature, "embedding").Update(mmdFired || centroidFired, _options.RearmAfterQuietWindows))
@@ -266,7 +245,139 @@ internal sealed class MlBehaviourState
             string summary = string.Create(
                 CultureInfo.InvariantCulture,
                 $"{feature} drifted for {_keyText} ({detector} {score:0.####} > {threshold:0.####}, centroid cosine distance {result.CentroidDistance:0.####}): replies mean something else than in the reference");
-            alerts.Add(Alert(window, feature, detector, score, threshold, severity, summary, []));
+            output.Add(Alert(window, feature, detector, score, threshold, severity, summary, []));
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The reference embeddings are not written: they are a pure function of the reference text sample,
+    /// which is, so a restored state embeds them again when it first needs them (a 384-float vector per
+    /// text would multiply the record's size).
+    /// </remarks>
+    public void WriteState(BinaryWriter writer)
+    {
+        writer.Write(StateVersion);
+        WriteBody(writer);
+    }
+
+    /// <inheritdoc />
+    public void ReadState(BinaryReader reader)
+    {
+        byte version = reader.ReadByte();
+        if (version != StateVersion)
+        {
+            throw new InvalidDataException($"ML detector state version {version} is not supported (this build reads version {StateVersion}).");
+        }
+
+        ReadBody(reader);
+    }
+
+    private void WriteBody(BinaryWriter writer)
+    {
+        writer.Write(_armed);
+        writer.Write(_referenceEvents);
+        writer.Write(_armedWindows);
+        writer.WriteStrings(_metricKeys);
+        WriteRows(writer, _referenceRows);
+        WriteRows(writer, _windowRows);
+        foreach (var reservoir in _referenceTexts.Values.Concat(_windowTexts.Values))
+        {
+            reservoir.WriteTo(writer, static (w, text) => w.Write(text));
+        }
+
+        _referenceEmbeddingTexts?.WriteTo(writer, static (w, text) => w.Write(text));
+        _windowEmbeddingTexts?.WriteTo(writer, static (w, text) => w.Write(text));
+        writer.Write7BitEncodedInt(_episodes.Count);
+        foreach (var ((feature, family), episode) in _episodes)
+        {
+            writer.Write(feature);
+            writer.Write(family);
+            episode.WriteTo(writer);
+        }
+
+        writer.Write(_profile is not null);
+        _profile?.WriteTo(writer);
+        writer.Write(_pca is not null);
+        _pca?.WriteTo(writer);
+    }
+
+    private void ReadBody(BinaryReader reader)
+    {
+        _armed = reader.ReadBoolean();
+        _referenceEvents = reader.ReadInt64();
+        _armedWindows = reader.ReadInt64();
+        _metricKeys.Clear();
+        foreach (string? key in reader.ReadStrings())
+        {
+            _metricKeys.Add(key ?? throw new InvalidDataException("Metric key missing."));
+        }
+
+        ReadRows(reader, _referenceRows);
+        ReadRows(reader, _windowRows);
+        foreach (var reservoir in _referenceTexts.Values.Concat(_windowTexts.Values))
+        {
+            reservoir.ReadFrom(reader, static r => r.ReadString());
+        }
+
+        _referenceEmbeddingTexts?.ReadFrom(reader, static r => r.ReadString());
+        _windowEmbeddingTexts?.ReadFrom(reader, static r => r.ReadString());
+        _episodes.Clear();
+        int episodes = reader.ReadLength();
+        for (int i = 0; i < episodes; i++)
+        {
+            string feature = reader.ReadString();
+            string family = reader.ReadString();
+            _episodes.Add((feature, family), Internal.Episode.ReadFrom(reader));
+        }
+
+        _profile = reader.ReadBoolean() ? WindowProfile.ReadFrom(reader) : null;
+        _pca = reader.ReadBoolean()
+            ? PcaWindowModel.ReadFrom(reader, _profile ?? throw new InvalidDataException("PCA model without its window profile."))
+            : null;
+        _referenceEmbeddings = null;
+    }
+
+    // Outcomes repeat: each row names its outcome by an index into a table written first.
+    private static void WriteRows(BinaryWriter writer, List<EventRow> rows)
+    {
+        var outcomes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var table = new List<string>();
+        foreach (var row in rows)
+        {
+            if (outcomes.TryAdd(row.Outcome, table.Count))
+            {
+                table.Add(row.Outcome);
+            }
+        }
+
+        writer.WriteStrings(table);
+        writer.Write7BitEncodedInt(rows.Count);
+        foreach (var row in rows)
+        {
+            writer.Write7BitEncodedInt(outcomes[row.Outcome]);
+            writer.Write(row.Confidence);
+            writer.Write(row.Sentiment);
+            writer.WriteDoubles(row.Metrics);
+            writer.Write7BitEncodedInt(row.ToolCalls);
+            writer.Write7BitEncodedInt(row.ToolErrors);
+        }
+    }
+
+    private static void ReadRows(BinaryReader reader, List<EventRow> rows)
+    {
+        string?[] table = reader.ReadStrings();
+        int count = reader.ReadLength();
+        rows.Clear();
+        for (int i = 0; i < count; i++)
+        {
+            int outcome = reader.ReadLength();
+            if (outcome >= table.Length || table[outcome] is not { } name)
+            {
+                throw new InvalidDataException($"Event row names outcome {outcome} of {table.Length}.");
+            }
+
+            rows.Add(new EventRow(name, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDoubles(), reader.ReadLength(), reader.ReadLength()));
         }
     }
 

@@ -1,4 +1,5 @@
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Detection.Checkpoints;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -104,6 +105,46 @@ internal sealed class PcaWindowModel
         double worst = standardised.Max(model.ScoreStandardised);
         model.Threshold = worst * options.ThresholdMargin;
         return model;
+    }
+
+    /// <summary>Writes the fitted model (not its profile, which the owner writes once); exact doubles.</summary>
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.WriteDoubles(_center);
+        writer.WriteDoubles(_scale);
+        writer.WriteDoubles(_mean);
+        writer.Write7BitEncodedInt(_axes.Length);
+        foreach (double[] axis in _axes)
+        {
+            writer.WriteDoubles(axis);
+        }
+
+        writer.WriteDoubles(_axisVariance);
+        writer.Write(_meanResidual);
+        writer.Write(Threshold);
+    }
+
+    public static PcaWindowModel ReadFrom(BinaryReader reader, WindowProfile profile)
+    {
+        double[] center = reader.ReadDoubles();
+        double[] scale = reader.ReadDoubles();
+        double[] mean = reader.ReadDoubles();
+        var axes = new double[reader.ReadLength()][];
+        for (int k = 0; k < axes.Length; k++)
+        {
+            axes[k] = reader.ReadDoubles();
+        }
+
+        double[] axisVariance = reader.ReadDoubles();
+        double meanResidual = reader.ReadDouble();
+        int dimension = profile.Dimension;
+        if (center.Length != dimension || scale.Length != dimension || mean.Length != dimension
+            || axisVariance.Length != axes.Length || axes.Any(a => a.Length != dimension))
+        {
+            throw new InvalidDataException($"PCA model does not fit its window profile of {dimension} dimensions.");
+        }
+
+        return new PcaWindowModel(profile, center, scale, mean, axes, axisVariance, meanResidual) { Threshold = reader.ReadDouble() };
     }
 
     public PcaWindowScore Score(double[] window, int topShifts)

@@ -1,3 +1,5 @@
+using DriftWatch.Core.Detection.Checkpoints;
+
 namespace DriftWatch.Ml.Windows;
 
 /// <summary>
@@ -10,12 +12,14 @@ internal sealed class WindowProfile
     private static readonly string[] NumericStats = ["mean", "p10", "p50", "p90"];
 
     private readonly string[] _outcomes;
+    private readonly string[] _channelNames;
     private readonly bool[] _channels;
     private readonly bool _tools;
 
     private WindowProfile(string[] outcomes, string[] channelNames, bool[] channels, bool tools)
     {
         _outcomes = outcomes;
+        _channelNames = channelNames;
         _channels = channels;
         _tools = tools;
         var names = new List<string>();
@@ -76,6 +80,40 @@ internal sealed class WindowProfile
         bool tools = reference.Any(row => row.ToolCalls > 0);
         return new WindowProfile(outcomes, [.. channelNames], present, tools);
     }
+
+    public void WriteTo(BinaryWriter writer)
+    {
+        writer.WriteStrings(_outcomes);
+        writer.WriteStrings(_channelNames);
+        writer.Write7BitEncodedInt(_channels.Length);
+        foreach (bool channel in _channels)
+        {
+            writer.Write(channel);
+        }
+
+        writer.Write(_tools);
+    }
+
+    public static WindowProfile ReadFrom(BinaryReader reader)
+    {
+        string[] outcomes = NonNull(reader.ReadStrings());
+        string[] channelNames = NonNull(reader.ReadStrings());
+        var channels = new bool[reader.ReadLength()];
+        if (channels.Length != channelNames.Length)
+        {
+            throw new InvalidDataException("Window profile channels and names differ in number.");
+        }
+
+        for (int i = 0; i < channels.Length; i++)
+        {
+            channels[i] = reader.ReadBoolean();
+        }
+
+        return new WindowProfile(outcomes, channelNames, channels, reader.ReadBoolean());
+    }
+
+    private static string[] NonNull(string?[] values) =>
+        Array.ConvertAll(values, static v => v ?? throw new InvalidDataException("Window profile name missing."));
 
     /// <summary>The window vector of rows [start, start + count).</summary>
     public double[] Vector(IReadOnlyList<EventRow> rows, int start, int count)

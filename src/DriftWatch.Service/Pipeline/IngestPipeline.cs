@@ -111,9 +111,19 @@ public sealed class IngestPipeline
     /// </summary>
     public byte[]? LoadCheckpoint(string agentId) => _durable is null ? null : _store?.Load(agentId);
 
+    /// <summary>
+    /// Whether this instance's detection state is restored, so that an agent the detector and its checkpoints
+    /// do not know is really unknown: false from the start until the first partition assignment was restored,
+    /// and while a later one is; true when state is not durable or the changelog topic is missing (nothing to
+    /// restore). Thread-safe; the rollback catalog reads it.
+    /// </summary>
+    public bool StateRestored =>
+        !(_state.Enabled && _detector is not null) || Volatile.Read(ref _stateUnavailable) || (_store?.AssignmentRestored ?? false);
+
     private KafkaEventConsumer? _consumer;
     private DurableDetection? _durable;
     private KafkaStateStore? _store;
+    private bool _stateUnavailable;
 
     /// <summary>
     /// Consumes and processes until <paramref name="stoppingToken"/> fires, then drains: no new messages
@@ -149,6 +159,10 @@ public sealed class IngestPipeline
             consumer.SetPartitionListener(store);
             consumer.CheckpointInterval = _state.CheckpointInterval;
             _durable = new DurableDetection(_monitor, _detector!, store, _state, _time, _loggers.CreateLogger<DurableDetection>());
+        }
+        else if (store is not null)
+        {
+            Volatile.Write(ref _stateUnavailable, true);
         }
 
         try

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Detection.Detectors;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Snapshots;
 using Microsoft.Extensions.Logging;
@@ -8,11 +11,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace DriftWatch.Service.Snapshots;
 
 /// <summary>
-/// Wraps a drift monitor and records behaviour snapshots on event time: per behaviour (agent, environment,
-/// decision) a reference snapshot of its first decisions, one snapshot per closed period, and a "drifted"
-/// snapshot of the current period whenever the inner monitor alerts on it. With environment comparison on,
-/// closed periods of the candidate environment (staging) are scored against the reference environment
-/// (production) and the scores are added to the returned step.
+/// Records behaviour snapshots on event time: per behaviour (agent, environment, decision) a reference
+/// snapshot of its first decisions, one snapshot per closed period, and a "drifted" snapshot of the current
+/// period whenever a detector alerts on it. With environment comparison on, closed periods of the candidate
+/// environment (staging) are scored against the reference environment (production) and the scores are added
+/// to the step. It is an observer registered on the <see cref="DriftMonitor"/>: the per-behaviour builders live
+/// in the monitor's behaviour state, so they are checkpointed, restored and evicted with it and a restarted
+/// or rebalanced instance goes on with the open period instead of losing it. This object keeps only the
+/// snapshot writer and the last-good and latest maps.
 /// </summary>
 /// <remarks>
 /// Like every <see cref="IDriftMonitor"/> it is fed from one thread; <see cref="LastGood"/>,
@@ -20,27 +26,32 @@ namespace DriftWatch.Service.Snapshots;
 /// a background task; <see cref="DisposeAsync"/> waits until the queued ones are written. Memory per
 /// behaviour is one reference builder (until its snapshot is recorded) and one period builder.
 /// </remarks>
-public sealed class SnapshotRecorder : IDriftMonitor, IAsyncDisposable
+public sealed class SnapshotRecorder : IDriftMonitor, IBehaviourDetector, IAsyncDisposable
 {
-    private readonly IDriftMonitor _inner;
+    /// <summary>The name that tags the recorder's section of a checkpoint record.</summary>
+    public const string DetectorName = "snapshots";
+
+    private readonly DriftMonitor _monitor;
     private readonly SnapshotRecorderOptions _options;
     private readonly SnapshotOptions _snapshotOptions;
     private readonly SnapshotWriter _writer;
     private readonly EnvironmentComparison? _comparison;
-    private readonly Dictionary<BehaviourKey, BehaviourRecording> _behaviours = [];
     private readonly ConcurrentDictionary<BehaviourKey, RecordedSnapshot> _lastGood = new();
     private readonly ConcurrentDictionary<BehaviourKey, RecordedSnapshot> _latest = new();
 
-    /// <summary>Records snapshots of what <paramref name="inner"/> sees into <paramref name="store"/>.</summary>
+    /// <summary>
+    /// Records snapshots of what <paramref name="monitor"/> sees into <paramref name="store"/>; registers itself
+    /// on the monitor, which must not hold behaviour state yet.
+    /// </summary>
     public SnapshotRecorder(
-        IDriftMonitor inner,
+        DriftMonitor monitor,
         ISnapshotStore store,
         SnapshotRecorderOptions? options = null,
         SnapshotOptions? snapshotOptions = null,
         DiffOptions? diffOptions = null,
         ILogger? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(monitor);
         ArgumentNullException.ThrowIfNull(store);
         _options = options ?? new SnapshotRecorderOptions();
         _options.Validate();
@@ -48,11 +59,17 @@ public sealed class SnapshotRecorder : IDriftMonitor, IAsyncDisposable
         _snapshotOptions.Validate();
         diffOptions ??= DiffOptions.Default;
         diffOptions.Validate();
-        _inner = inner;
+        _monitor = monitor;
         _writer = new SnapshotWriter(store, _options.QueueCapacity, logger ?? NullLogger.Instance);
         _comparison = _options.CompareEnvironments
             ? new EnvironmentComparison(_options.ReferenceEnvironment, _options.CandidateEnvironment, diffOptions)
             : null;
+        SettingsFingerprint = string.Join(
+            ';',
+            _options.Interval.Ticks.ToString(CultureInfo.InvariantCulture),
+            _options.ReferenceEvents.ToString(CultureInfo.InvariantCulture),
+            JsonSerializer.Serialize(_snapshotOptions));
+        monitor.AddDetector(this);
     }
 
     /// <summary>
@@ -70,6 +87,12 @@ public sealed class SnapshotRecorder : IDriftMonitor, IAsyncDisposable
     /// <summary>Snapshots dropped because the write queue was full (logged).</summary>
     public long Dropped => _writer.Dropped;
 
+    /// <inheritdoc />
+    public string Name => DetectorName;
+
+    /// <inheritdoc />
+    public string SettingsFingerprint { get; }
+
     /// <summary>The reference (last known-good) snapshot of a behaviour, or null before it is complete.</summary>
     public RecordedSnapshot? LastGood(BehaviourKey key) => _lastGood.GetValueOrDefault(key);
 
@@ -77,78 +100,16 @@ public sealed class SnapshotRecorder : IDriftMonitor, IAsyncDisposable
     public RecordedSnapshot? Latest(BehaviourKey key) => _latest.GetValueOrDefault(key);
 
     /// <inheritdoc />
-    public DetectionStep Observe(DecisionEvent decision)
-    {
-        ArgumentNullException.ThrowIfNull(decision);
-        var key = decision.Key;
-        if (!_behaviours.TryGetValue(key, out var behaviour))
-        {
-            behaviour = new BehaviourRecording(new SnapshotScope(key.AgentId, key.Environment, key.DecisionName), _snapshotOptions);
-            _behaviours.Add(key, behaviour);
-        }
-
-        var comparisonScores = RecordBefore(key, behaviour, decision);
-        var step = _inner.Observe(decision);
-        RecordAfter(key, behaviour, step);
-        return comparisonScores.Count == 0 ? step : step with { Scores = [.. step.Scores, .. comparisonScores] };
-    }
+    public DetectionStep Observe(DecisionEvent decision) => _monitor.Observe(decision);
 
     /// <inheritdoc />
-    public void Observe(StateEvent state) => _inner.Observe(state);
+    public void Observe(StateEvent state) => _monitor.Observe(state);
+
+    /// <inheritdoc />
+    public IBehaviourDetectorState CreateState(BehaviourKey key) => new BehaviourRecording(this, key);
 
     /// <summary>Waits until every queued snapshot is written. Open periods are not recorded.</summary>
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
-
-    private IReadOnlyList<FeatureScore> RecordBefore(BehaviourKey key, BehaviourRecording behaviour, DecisionEvent decision)
-    {
-        IReadOnlyList<FeatureScore> scores = [];
-        var periodStart = PeriodStart(decision.Timestamp);
-        if (behaviour.Period is null)
-        {
-            behaviour.StartPeriod(periodStart);
-        }
-        else if (periodStart > behaviour.PeriodStart)
-        {
-            // Late events of a closed period go to the open one: a stored snapshot never changes.
-            var closed = behaviour.Period.Build();
-            var closedStart = behaviour.PeriodStart;
-            Record(new RecordedSnapshot(key, RecordedSnapshotKind.Period, closedStart, closed));
-            if (_comparison is not null)
-            {
-                scores = _comparison.OnPeriodClosed(key, closedStart, closedStart + _options.Interval, closed);
-            }
-
-            behaviour.StartPeriod(periodStart);
-        }
-
-        behaviour.Period!.Add(decision);
-        if (behaviour.Reference is { } reference)
-        {
-            reference.Add(decision);
-            if (reference.Count >= _options.ReferenceEvents)
-            {
-                var snapshot = reference.Build();
-                var recorded = new RecordedSnapshot(key, RecordedSnapshotKind.Reference, snapshot.From ?? decision.Timestamp, snapshot);
-                _lastGood[key] = recorded;
-                Record(recorded);
-                behaviour.Reference = null;
-            }
-        }
-
-        return scores;
-    }
-
-    private void RecordAfter(BehaviourKey key, BehaviourRecording behaviour, DetectionStep step)
-    {
-        foreach (var alert in step.Alerts)
-        {
-            if (alert.Key == key)
-            {
-                Record(new RecordedSnapshot(key, RecordedSnapshotKind.Drifted, behaviour.PeriodStart, behaviour.Period!.Build()));
-                return;
-            }
-        }
-    }
 
     private void Record(RecordedSnapshot recorded)
     {
@@ -163,18 +124,105 @@ public sealed class SnapshotRecorder : IDriftMonitor, IAsyncDisposable
         return new DateTimeOffset(ticks - (ticks % _options.Interval.Ticks), TimeSpan.Zero);
     }
 
-    private sealed class BehaviourRecording(SnapshotScope scope, SnapshotOptions options)
+    /// <summary>One behaviour's builders, kept in the monitor's behaviour state.</summary>
+    private sealed class BehaviourRecording(SnapshotRecorder owner, BehaviourKey key) : IBehaviourDetectorState
     {
-        public SnapshotBuilder? Reference { get; set; } = new(scope, options);
+        // Version of the recorder's checkpoint section; another version makes the agent re-learn.
+        private const byte StateVersion = 1;
 
-        public SnapshotBuilder? Period { get; private set; }
+        private readonly SnapshotScope _scope = new(key.AgentId, key.Environment, key.DecisionName);
+        private SnapshotBuilder? _reference = new(new SnapshotScope(key.AgentId, key.Environment, key.DecisionName), owner._snapshotOptions);
+        private SnapshotBuilder? _period;
+        private DateTimeOffset _periodStart;
 
-        public DateTimeOffset PeriodStart { get; private set; }
-
-        public void StartPeriod(DateTimeOffset start)
+        public void OnEvent(DecisionEvent decision, DetectorOutput output)
         {
-            Period = new SnapshotBuilder(scope, options);
-            PeriodStart = start;
+            var periodStart = owner.PeriodStart(decision.Timestamp);
+            if (_period is null)
+            {
+                StartPeriod(periodStart);
+            }
+            else if (periodStart > _periodStart)
+            {
+                // Late events of a closed period go to the open one: a stored snapshot never changes.
+                var closed = _period.Build();
+                var closedStart = _periodStart;
+                owner.Record(new RecordedSnapshot(key, RecordedSnapshotKind.Period, closedStart, closed));
+                if (owner._comparison is not null)
+                {
+                    foreach (var score in owner._comparison.OnPeriodClosed(key, closedStart, closedStart + owner._options.Interval, closed))
+                    {
+                        output.Add(score);
+                    }
+                }
+
+                StartPeriod(periodStart);
+            }
+
+            _period!.Add(decision);
+            if (_reference is { } reference)
+            {
+                reference.Add(decision);
+                if (reference.Count >= owner._options.ReferenceEvents)
+                {
+                    var snapshot = reference.Build();
+                    var recorded = new RecordedSnapshot(key, RecordedSnapshotKind.Reference, snapshot.From ?? decision.Timestamp, snapshot);
+                    owner._lastGood[key] = recorded;
+                    owner.Record(recorded);
+                    _reference = null;
+                }
+            }
+        }
+
+        public void OnWindowClosed(in ClosedWindow window, DetectorOutput output)
+        {
+        }
+
+        public void OnAlerts(IReadOnlyList<DriftAlert> alerts)
+        {
+            if (_period is not null && alerts.Any(a => a.Key == key))
+            {
+                owner.Record(new RecordedSnapshot(key, RecordedSnapshotKind.Drifted, _periodStart, _period.Build()));
+            }
+        }
+
+        public void WriteState(BinaryWriter writer)
+        {
+            writer.Write(StateVersion);
+            writer.Write(_reference is not null);
+            _reference?.WriteState(writer);
+            writer.Write(_period is not null);
+            if (_period is not null)
+            {
+                writer.Write(_periodStart.UtcTicks);
+                _period.WriteState(writer);
+            }
+        }
+
+        public void ReadState(BinaryReader reader)
+        {
+            byte version = reader.ReadByte();
+            if (version != StateVersion)
+            {
+                throw new InvalidDataException($"Snapshot recorder state version {version} is not supported (this build reads version {StateVersion}).");
+            }
+
+            _reference = reader.ReadBoolean() ? SnapshotBuilder.ReadState(reader, _scope, owner._snapshotOptions) : null;
+            if (reader.ReadBoolean())
+            {
+                _periodStart = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
+                _period = SnapshotBuilder.ReadState(reader, _scope, owner._snapshotOptions);
+            }
+            else
+            {
+                _period = null;
+            }
+        }
+
+        private void StartPeriod(DateTimeOffset start)
+        {
+            _period = new SnapshotBuilder(_scope, owner._snapshotOptions);
+            _periodStart = start;
         }
     }
 }

@@ -1,6 +1,5 @@
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Snapshots;
-using DriftWatch.Service.Snapshots;
 using DriftWatch.Simulation;
 
 namespace DriftWatch.Cli.Tests.Snapshots;
@@ -25,8 +24,8 @@ public sealed class PinnedReferenceTests
         // A restarted service meets an agent that is already misrouting urgent tickets.
         var drifting = new SimulationOptions { Agents = 1, Events = 1_500, Seed = 2 };
         drifting.Scenarios.Add(DriftScenario.Parse("misrouting:onset=0"));
-        var detector = new DriftMonitor();
-        var withPin = new PinnedReferenceMonitor(detector, detector, [pinned]);
+        var withPin = new DriftMonitor();
+        withPin.PinSnapshot(pinned);
         var withoutPin = new DriftMonitor();
         var alertsWithPin = new List<DriftAlert>();
         var alertsWithoutPin = new List<DriftAlert>();

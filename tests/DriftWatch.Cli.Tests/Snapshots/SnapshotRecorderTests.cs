@@ -139,6 +139,47 @@ public sealed class SnapshotRecorderTests : IDisposable
         return [.. new FleetSimulator(options).Generate().Where(static r => r.IsDecision).Select(static r => r.Decision!)];
     }
 
+    [Theory]
+    [InlineData(1_000)] // the reference snapshot is filling
+    [InlineData(3_777)] // mid-period, after the reference was recorded
+    public async Task RestoreAgentUnit_SplitMidPeriod_RecordsTheSameSnapshotsAsOneUninterruptedRun(int split)
+    {
+        var decisions = Simulate("production", seed: 42, "misrouting:onset=0.6");
+        var whole = await Record(decisions, "whole");
+
+        var firstMonitor = new DriftMonitor();
+        var first = new SnapshotRecorder(firstMonitor, new LocalDirectorySnapshotStore(Path.Combine(_directory, "first")), new SnapshotRecorderOptions { Interval = Interval });
+        var recorded = new List<string>();
+        first.Recorded += r => recorded.Add($"{r.Kind}|{r.Id}");
+        await using (first)
+        {
+            foreach (var decision in decisions.Take(split))
+            {
+                first.Observe(decision);
+            }
+        }
+
+        var units = decisions.Select(static d => d.AgentId).Distinct().Select(a => firstMonitor.CheckpointAgentUnit(a, null)).OfType<byte[]>().ToList();
+        var secondMonitor = new DriftMonitor();
+        var second = new SnapshotRecorder(secondMonitor, new LocalDirectorySnapshotStore(Path.Combine(_directory, "second")), new SnapshotRecorderOptions { Interval = Interval });
+        second.Recorded += r => recorded.Add($"{r.Kind}|{r.Id}");
+        await using (second)
+        {
+            foreach (var unit in units)
+            {
+                secondMonitor.RestoreAgentUnit(unit);
+            }
+
+            foreach (var decision in decisions.Skip(split))
+            {
+                second.Observe(decision);
+            }
+        }
+
+        Assert.Contains(whole.Recorded, static r => r.Recorded.Kind == RecordedSnapshotKind.Period);
+        Assert.Equal(whole.Recorded.Select(static r => $"{r.Recorded.Kind}|{r.Recorded.Id}"), recorded);
+    }
+
     private static List<DecisionEvent> Interleave(List<DecisionEvent> first, List<DecisionEvent> second) =>
         [.. first.Concat(second).OrderBy(static d => d.Timestamp)];
 

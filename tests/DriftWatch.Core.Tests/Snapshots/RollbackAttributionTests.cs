@@ -70,21 +70,21 @@ public sealed class RollbackAttributionTests
     }
 
     [Fact]
-    public void Plan_DiffOfMisroutedBehaviour_RevertsOnlyInjectedKey()
+    public void Rank_TopChangeOfDiffOfMisroutedBehaviour_RevertsOnlyInjectedKey()
     {
         var lastGood = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 10, count: 3_600));
         var drifted = SnapshotTestData.Snapshot(SnapshotTestData.Events(seed: 20, count: 3_000, InjectedDrift.MisroutingHighUrgency, Onset));
         var diff = SnapshotDiff.Compute(lastGood, drifted);
         var changes = Distractors(7, 30).Append(Injected()).ToList();
+        var top = diff.Significant.First();
 
-        var plan = RollbackAttribution.Plan(diff, Onset, changes);
+        var ranked = RollbackAttribution.Rank(
+            new DriftObservation(lastGood.Scope.AgentId, lastGood.Scope.Environment, top.Feature, Onset), lastGood.To ?? DateTimeOffset.MinValue, changes);
 
-        Assert.Equal(lastGood.Id, plan.LastGoodSnapshotId);
         Assert.Equal(lastGood.To, LastGoodEnd.AddSeconds(-1));
-        Assert.Equal("decision.outcome|input.features.urgency=high", plan.Drifts[0].Feature);
-        Assert.Equal([InjectedKey], plan.KeysToRevert);
-        Assert.Equal(31, plan.Candidates.Count);
-        Assert.NotNull(plan.RevertToStateVersion);
+        Assert.Equal("decision.outcome|input.features.urgency=high", top.Feature);
+        Assert.Equal([InjectedKey], RollbackAttribution.KeysToRevert(ranked));
+        Assert.Equal(31, ranked.Count);
     }
 
     [Fact]

@@ -41,16 +41,19 @@ public sealed class SimulatedFleetSnapshotTests
         var drifted = SnapshotTestData.Snapshot(decisions.Skip(truth.OnsetAgentIndex), scope);
 
         var diff = SnapshotDiff.Compute(lastGood, drifted);
-        var plan = RollbackAttribution.Plan(diff, truth.OnsetTimestamp, states);
+        var top = diff.Changes[0];
+        var ranked = RollbackAttribution.Rank(
+            new DriftObservation(scope.AgentId, scope.Environment, top.Feature, truth.OnsetTimestamp), lastGood.To ?? DateTimeOffset.MinValue, states);
+        var keys = RollbackAttribution.KeysToRevert(ranked);
 
         Assert.Equal(truth.ExpectedFeature, diff.Changes[0].Feature);
         Assert.True(diff.Changes[0].Significant);
-        Assert.True(plan.Candidates.Count >= 21, $"only {plan.Candidates.Count} state changes in the window");
-        Assert.Equal(truth.CausalStateEventId, plan.Candidates[0].Change.EventId);
+        Assert.True(ranked.Count >= 21, $"only {ranked.Count} state changes in the window");
+        Assert.Equal(truth.CausalStateEventId, ranked[0].Change.EventId);
 
         // Background changes a fraction of a second before an all-traffic drift, with a plausible key, may join
-        // the causal key in the plan; the causal key always leads it and the plan stays scoped.
-        Assert.Equal(truth.CausalStateKey, plan.KeysToRevert[0]);
-        Assert.InRange(plan.KeysToRevert.Count, 1, AttributionOptions.Default.MaxKeysToRevert);
+        // the causal key; the causal key always leads it and the revert stays scoped.
+        Assert.Equal(truth.CausalStateKey, keys[0]);
+        Assert.InRange(keys.Count, 1, AttributionOptions.Default.MaxKeysToRevert);
     }
 }

@@ -37,10 +37,14 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
         await TestEvents.ProduceAsync(kafka.BootstrapServers, topics.Decisions, scenario.Messages[split..]);
         Assert.True(first.Statistics.Checkpoints > 0, "the first run wrote no checkpoint");
         var second = CreatePipeline(topics, group, out var detector);
+        // Until its partitions are assigned and restored, the rollback catalog must not call an agent unknown.
+        var catalog = new Api.Rollback.MonitorBaselineCatalog(detector, second.LoadCheckpoint, () => second.StateRestored);
+        Assert.False(catalog.Complete);
         using (var stop = new CancellationTokenSource())
         {
             var run = second.RunAsync(stop.Token);
             await TestEvents.WaitUntilAsync(() => second.Statistics.Committed >= scenario.Messages.Count - split, Patience, "every message to be committed");
+            Assert.True(catalog.Complete, "the catalog still waits for state after every message was processed");
             await stop.CancelAsync();
             await run;
         }
@@ -105,6 +109,7 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
 
         Assert.Equal(0, pipeline.Statistics.Checkpoints);
         Assert.Equal(0, pipeline.RestoredAgents);
+        Assert.True(pipeline.StateRestored, "without a changelog there is nothing to wait for");
     }
 
     [Fact]

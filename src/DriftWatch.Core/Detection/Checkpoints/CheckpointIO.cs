@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using System.Text;
+
 namespace DriftWatch.Core.Detection.Checkpoints;
 
 /// <summary>
@@ -8,6 +11,7 @@ internal static class CheckpointIO
 {
     // Arrays and strings longer than this mean a corrupt record, not a real state.
     private const int MaxLength = 1 << 20;
+    private const int MaxSectionLength = 1 << 26;
 
     public static void WriteTime(this BinaryWriter writer, DateTimeOffset value)
     {
@@ -73,6 +77,65 @@ internal static class CheckpointIO
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// Writes what <paramref name="body"/> writes as one Brotli-compressed, length-prefixed section: detector
+    /// states hold text samples, sketches and sparse counters, which shrink several times.
+    /// </summary>
+    public static void WriteCompressed(this BinaryWriter writer, Action<BinaryWriter> body)
+    {
+        using var plain = new MemoryStream();
+        using (var plainWriter = new BinaryWriter(plain, Encoding.UTF8, leaveOpen: true))
+        {
+            body(plainWriter);
+        }
+
+        using var compressed = new MemoryStream();
+        using (var brotli = new BrotliStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            brotli.Write(plain.GetBuffer(), 0, (int)plain.Length);
+        }
+
+        writer.Write7BitEncodedInt((int)plain.Length);
+        writer.Write7BitEncodedInt((int)compressed.Length);
+        writer.Write(compressed.GetBuffer(), 0, (int)compressed.Length);
+    }
+
+    /// <summary>Reads a section written by <see cref="WriteCompressed"/>; <paramref name="body"/> must read all of it.</summary>
+    public static void ReadCompressed(this BinaryReader reader, Action<BinaryReader> body, string what)
+    {
+        // Sections may exceed the array limit (a detector's reference rows), but not absurdly.
+        int length = reader.Read7BitEncodedInt();
+        int compressedLength = reader.Read7BitEncodedInt();
+        if (length is < 0 or > MaxSectionLength || compressedLength is < 0 or > MaxSectionLength)
+        {
+            throw new InvalidDataException($"Section length {length} ({compressedLength} compressed) of {what} is out of range.");
+        }
+
+        byte[] compressed = reader.ReadBytes(compressedLength);
+        if (compressed.Length != compressedLength)
+        {
+            throw new EndOfStreamException();
+        }
+
+        var plain = new byte[length];
+        using (var brotli = new BrotliStream(new MemoryStream(compressed, writable: false), CompressionMode.Decompress))
+        {
+            brotli.ReadExactly(plain);
+            if (brotli.ReadByte() >= 0)
+            {
+                throw new InvalidDataException($"{what} is longer than recorded.");
+            }
+        }
+
+        using var stream = new MemoryStream(plain, writable: false);
+        using var plainReader = new BinaryReader(stream, Encoding.UTF8);
+        body(plainReader);
+        if (stream.Position != stream.Length)
+        {
+            throw new InvalidDataException($"{stream.Length - stream.Position} unexpected bytes after {what}.");
+        }
     }
 
     public static int ReadLength(this BinaryReader reader)

@@ -28,15 +28,17 @@ public sealed record CheckpointHeader(CheckpointKind Kind, string AgentId, strin
 public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// The checkpoint record format (format version 1): the magic <c>DWST</c>, the format version, the kind, a
-/// fingerprint of the detection settings, the header, then the state itself. The same bytes are a value of
+/// The checkpoint record format (format version 2): the magic <c>DWST</c>, the format version, the kind, a
+/// fingerprint of the detection settings (sibling detectors included), the header, then the state itself; a
+/// behaviour's state ends with one named, Brotli-compressed, length-prefixed section per sibling detector or
+/// observer (version 2 added them). The same bytes are a value of
 /// the compacted changelog topic and an entry of a replay state file. A record written under other
 /// detection settings is refused rather than misread.
 /// </summary>
 public static class StateCheckpoint
 {
     /// <summary>The format version written; older or newer versions are refused.</summary>
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
 
     private static ReadOnlySpan<byte> Magic => "DWST"u8;
 
@@ -55,7 +57,7 @@ public static class StateCheckpoint
         return ReadHeader(reader, expectedFingerprint);
     }
 
-    internal static ulong Fingerprint(DriftMonitorOptions options)
+    internal static ulong Fingerprint(DriftMonitorOptions options, IEnumerable<Detectors.IBehaviourDetector>? detectors = null)
     {
         // Every setting that shapes the state or how it decides; a change makes old records unusable.
         string text = string.Join(
@@ -78,6 +80,12 @@ public static class StateCheckpoint
             options.NumericReferencePoints,
             options.TopShifts,
             options.InterimLookEvery);
+        foreach (var detector in detectors ?? [])
+        {
+            // Which detectors run, in which order, under which settings.
+            text += ";" + detector.Name + "=" + detector.SettingsFingerprint;
+        }
+
         return BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0);
     }
 
