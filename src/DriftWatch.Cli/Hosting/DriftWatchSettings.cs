@@ -1,3 +1,4 @@
+using DriftWatch.Core.Incidents;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.State;
 using DriftWatch.Service.Pipeline;
@@ -29,6 +30,9 @@ internal sealed class DriftWatchSettings
     internal PipelineOptions Pipeline { get; } = new();
 
     internal StateOptions State { get; } = new();
+
+    /// <summary>How alerts are grouped into incidents (section <c>Incidents</c>).</summary>
+    internal IncidentOptions Incidents { get; } = new();
 
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
@@ -96,6 +100,8 @@ internal sealed class DriftWatchSettings
 
         configuration.GetSection("Pipeline").Bind(settings.Pipeline);
         configuration.GetSection("State").Bind(settings.State);
+        configuration.GetSection("Incidents").Bind(settings.Incidents);
+        settings.Incidents.Validate();
         if (configuration["Logging:Level"] is { Length: > 0 } level)
         {
             settings.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true);

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Unicode;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Incidents;
 
 namespace DriftWatch.Core.Replay;
 
@@ -16,6 +17,7 @@ public sealed class ReplayRunner
     private const int ChunkBytes = 1 << 20;
 
     private readonly IDriftMonitor _monitor;
+    private List<string>? _incidentLines;
 
     /// <summary>Replays into a new <see cref="DriftMonitor"/> with the given (or default) options.</summary>
     public ReplayRunner(DriftMonitorOptions? options = null)
@@ -28,6 +30,15 @@ public sealed class ReplayRunner
     {
         _monitor = monitor ?? throw new ArgumentNullException(nameof(monitor));
     }
+
+    /// <summary>
+    /// Groups the alerts into incidents when set: every incident the run opens or updates is written to
+    /// <see cref="IncidentsOut"/> as one <c>driftwatch.incident/v1</c> line, after the alert lines of the same event.
+    /// </summary>
+    public IncidentTracker? Incidents { get; init; }
+
+    /// <summary>Where incident lines go (required with <see cref="Incidents"/>); flushed before a run returns.</summary>
+    public TextWriter? IncidentsOut { get; init; }
 
     /// <summary>
     /// Reads <paramref name="input"/> to its end. Alert lines go to <paramref name="alerts"/> (flushed before
@@ -65,6 +76,7 @@ public sealed class ReplayRunner
                 int length = Encoding.UTF8.GetBytes(line, buffer);
                 var alertLines = Handle(AgentEventParser.Parse(buffer.AsSpan(0, length)), counts, onBadLine, onStep);
                 await WriteAsync(alerts, alertLines, cancellationToken).ConfigureAwait(false);
+                await WriteIncidentsAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -73,6 +85,7 @@ public sealed class ReplayRunner
         }
 
         await alerts.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushIncidentsAsync(cancellationToken).ConfigureAwait(false);
         return counts.Summary();
     }
 
@@ -138,6 +151,7 @@ public sealed class ReplayRunner
 
                 var alertLines = Lines(buffer, ref start, end, eof, counts, onBadLine, onStep);
                 await WriteAsync(alerts, alertLines, cancellationToken).ConfigureAwait(false);
+                await WriteIncidentsAsync(cancellationToken).ConfigureAwait(false);
                 if (eof && start >= end)
                 {
                     break;
@@ -150,6 +164,7 @@ public sealed class ReplayRunner
         }
 
         await alerts.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushIncidentsAsync(cancellationToken).ConfigureAwait(false);
         return counts.Summary();
     }
 
@@ -241,9 +256,11 @@ public sealed class ReplayRunner
         {
             case AgentEventKind.Decision:
                 counts.Decisions++;
+                Incidents?.Observe(parsed.Decision!);
                 var step = _monitor.Observe(parsed.Decision!);
                 if (!step.IsEmpty)
                 {
+                    ObserveIncidents(step);
                     counts.Windows += step.Windows.Count;
                     onStep?.Invoke(step);
                     foreach (var alert in step.Alerts)
@@ -265,6 +282,37 @@ public sealed class ReplayRunner
         }
 
         return alertLines;
+    }
+
+    private void ObserveIncidents(DetectionStep step)
+    {
+        if (Incidents is null)
+        {
+            return;
+        }
+
+        foreach (var incident in Incidents.Observe(step))
+        {
+            (_incidentLines ??= []).Add(IncidentJson.Format(incident));
+        }
+    }
+
+    private async Task WriteIncidentsAsync(CancellationToken cancellationToken)
+    {
+        if (_incidentLines is { Count: > 0 } lines && IncidentsOut is { } output)
+        {
+            await WriteAsync(output, lines, cancellationToken).ConfigureAwait(false);
+            lines.Clear();
+        }
+    }
+
+    private async Task FlushIncidentsAsync(CancellationToken cancellationToken)
+    {
+        await WriteIncidentsAsync(cancellationToken).ConfigureAwait(false);
+        if (IncidentsOut is { } output)
+        {
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task WriteAsync(TextWriter alerts, List<string>? lines, CancellationToken cancellationToken)

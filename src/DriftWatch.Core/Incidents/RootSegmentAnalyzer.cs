@@ -1,0 +1,199 @@
+using DriftWatch.Core.Features;
+
+namespace DriftWatch.Core.Incidents;
+
+/// <summary>How the outcome distribution of one segment (or of the whole behaviour) moved: current share minus reference share, per outcome.</summary>
+/// <param name="Feature">A conditional outcome feature (<c>decision.outcome|input.features.k=v</c>) or <see cref="FeatureId.Outcome"/>.</param>
+/// <param name="Delta">Per outcome value, current share minus reference share; values not listed did not move.</param>
+public sealed record SegmentMove(FeatureId Feature, IReadOnlyDictionary<string, double> Delta)
+{
+    /// <summary>Total variation of the move: half the L1 norm of <see cref="Delta"/>.</summary>
+    public double Size => RootSegmentAnalyzer.HalfL1(Delta);
+}
+
+/// <summary>A root segment and the moved segments (or overall outcome) its change explains.</summary>
+public sealed record RootSegment(FeatureId Root, IReadOnlyList<FeatureId> Explains)
+{
+    /// <summary>The segment as a person reads it, e.g. <c>urgency=high</c>.</summary>
+    public string Segment => RootSegmentAnalyzer.SegmentName(Root);
+
+    /// <summary>One sentence, e.g. "urgency=high explains 7 other moved segments".</summary>
+    public string Sentence => Explains.Count switch
+    {
+        0 => $"{Segment} moved on its own",
+        1 => $"{Segment} explains 1 other moved segment",
+        _ => $"{Segment} explains {Explains.Count} other moved segments",
+    };
+}
+
+/// <summary>
+/// Finds the smallest set of root segments that explains the other moved segments of one behaviour.
+/// <para>
+/// Rule: a moved segment B is explained by a set of roots S when B's change is what its mix of the roots
+/// predicts: Δ_B ≈ Σ_{A∈S} w(A|B)·Δ_A, where Δ is the change of the outcome distribution (current minus
+/// reference share per outcome) and w(A|B) is the share of A's events within B. This follows from writing B as
+/// a mixture of its A part and its non-A part, assuming A's part of B moved like A and the rest did not move.
+/// "≈" means the L1 norm of the residual is at most <see cref="Tolerance"/> times the L1 norm of Δ_B.
+/// Segments of the same input key are disjoint (w = 0), so they never explain each other; the overall outcome
+/// (<c>decision.outcome</c>) has w(A|all) = share of A and can be explained but is never a root.
+/// </para>
+/// <para>
+/// Search: greedy set cover. Each round adds the candidate segment that covers the most uncovered moves
+/// (itself plus those it newly explains together with the roots already chosen); ties go to the larger move,
+/// then to the name. It stops when every moved segment is covered; a segment left on its own is a root that
+/// explains nothing. Each explained move is listed under the root with the largest contribution w·|Δ_A| to it.
+/// </para>
+/// </summary>
+public static class RootSegmentAnalyzer
+{
+    /// <summary>Largest residual, as a fraction of the move's own size, for a move to count as explained. 0.5.</summary>
+    public const double Tolerance = 0.5;
+
+    /// <summary>
+    /// Runs the rule over <paramref name="moves"/>. <paramref name="shareOfAInB"/> gives w(A|B) for a root
+    /// candidate A and a move B of different input keys (B may be the overall outcome).
+    /// Roots come back ordered by how many moves they explain, then by size of their own move.
+    /// </summary>
+    public static IReadOnlyList<RootSegment> Analyze(IReadOnlyList<SegmentMove> moves, Func<FeatureId, FeatureId, double> shareOfAInB)
+    {
+        ArgumentNullException.ThrowIfNull(moves);
+        ArgumentNullException.ThrowIfNull(shareOfAInB);
+        var items = moves
+            .Where(m => m.Feature.Family is FeatureFamily.ConditionalOutcome or FeatureFamily.Outcome && m.Size > 0)
+            .GroupBy(m => m.Feature)
+            .Select(g => g.First())
+            .OrderBy(m => m.Feature.Format(), StringComparer.Ordinal)
+            .ToList();
+        var candidates = items.Where(m => m.Feature.Family == FeatureFamily.ConditionalOutcome).ToList();
+        var roots = new List<SegmentMove>();
+        var covered = new HashSet<FeatureId>();
+        while (covered.Count < items.Count)
+        {
+            SegmentMove? best = null;
+            int bestCount = 0;
+            foreach (var candidate in candidates)
+            {
+                if (roots.Contains(candidate))
+                {
+                    continue;
+                }
+
+                var trial = new List<SegmentMove>(roots) { candidate };
+                int count = items.Count(m => !covered.Contains(m.Feature) && (m == candidate || Explained(m, trial, shareOfAInB)));
+                if (count > bestCount || (count == bestCount && count > 0 && best is not null && candidate.Size > best.Size))
+                {
+                    best = candidate;
+                    bestCount = count;
+                }
+            }
+
+            if (best is null)
+            {
+                break; // only the overall outcome is left, and it is never a root
+            }
+
+            roots.Add(best);
+            covered.Add(best.Feature);
+            foreach (var move in items)
+            {
+                if (!covered.Contains(move.Feature) && Explained(move, roots, shareOfAInB))
+                {
+                    covered.Add(move.Feature);
+                }
+            }
+        }
+
+        var explains = roots.ToDictionary(r => r.Feature, _ => new List<FeatureId>());
+        foreach (var move in items)
+        {
+            if (explains.ContainsKey(move.Feature) || !Explained(move, roots, shareOfAInB))
+            {
+                continue;
+            }
+
+            var owner = roots
+                .OrderByDescending(r => Weight(r.Feature, move.Feature, shareOfAInB) * r.Size)
+                .ThenBy(r => r.Feature.Format(), StringComparer.Ordinal)
+                .First();
+            explains[owner.Feature].Add(move.Feature);
+        }
+
+        return roots
+            .Select(r => new RootSegment(r.Feature, explains[r.Feature]))
+            .OrderByDescending(r => r.Explains.Count)
+            .ThenByDescending(r => roots.First(m => m.Feature == r.Root).Size)
+            .ThenBy(r => r.Root.Format(), StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The segment part of a conditional feature (<c>urgency=high</c>); "all" for the overall outcome.</summary>
+    public static string SegmentName(FeatureId feature) =>
+        feature.Family == FeatureFamily.ConditionalOutcome ? $"{feature.Key}={feature.Segment}" : "all";
+
+    internal static double HalfL1(IReadOnlyDictionary<string, double> delta)
+    {
+        double sum = 0;
+        foreach (var value in delta.Values)
+        {
+            sum += Math.Abs(value);
+        }
+
+        return sum / 2;
+    }
+
+    private static bool Explained(SegmentMove move, IReadOnlyList<SegmentMove> roots, Func<FeatureId, FeatureId, double> shareOfAInB)
+    {
+        var predicted = new Dictionary<string, double>(StringComparer.Ordinal);
+        bool any = false;
+        foreach (var root in roots)
+        {
+            double w = Weight(root.Feature, move.Feature, shareOfAInB);
+            if (w <= 0)
+            {
+                continue;
+            }
+
+            any = true;
+            foreach (var (value, delta) in root.Delta)
+            {
+                predicted[value] = predicted.GetValueOrDefault(value) + (w * delta);
+            }
+        }
+
+        if (!any)
+        {
+            return false;
+        }
+
+        var residual = new Dictionary<string, double>(predicted.Count + move.Delta.Count, StringComparer.Ordinal);
+        foreach (var (value, delta) in move.Delta)
+        {
+            residual[value] = delta - predicted.GetValueOrDefault(value);
+        }
+
+        foreach (var (value, p) in predicted)
+        {
+            if (!move.Delta.ContainsKey(value))
+            {
+                residual[value] = -p;
+            }
+        }
+
+        return HalfL1(residual) <= Tolerance * move.Size;
+    }
+
+    private static double Weight(FeatureId root, FeatureId move, Func<FeatureId, FeatureId, double> shareOfAInB)
+    {
+        if (root == move || root.Family != FeatureFamily.ConditionalOutcome)
+        {
+            return 0;
+        }
+
+        if (move.Family == FeatureFamily.ConditionalOutcome && string.Equals(move.Key, root.Key, StringComparison.Ordinal))
+        {
+            return 0; // two values of one input key never overlap
+        }
+
+        return Math.Clamp(shareOfAInB(root, move), 0, 1);
+    }
+}
