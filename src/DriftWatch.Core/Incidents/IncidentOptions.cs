@@ -11,6 +11,13 @@ public sealed class IncidentOptions
     /// </summary>
     public int GroupWindows { get; set; } = 2;
 
+    /// <summary>
+    /// Windows, counted the same way, during which a later alert still joins the incident when it is a moved
+    /// segment (or the overall outcome) that the incident's root segments explain (docs/incidents.md): a
+    /// segment that holds only part of the drifted one moves less and is detected later. Default 40.
+    /// </summary>
+    public int RelatedWindows { get; set; } = 40;
+
     /// <summary>Alerts kept per incident; later ones are still published as alerts but not listed. Default 64.</summary>
     public int MaxAlertsPerIncident { get; set; } = 64;
 
@@ -20,6 +27,11 @@ public sealed class IncidentOptions
         if (GroupWindows is < 1 or > 100)
         {
             throw new ArgumentOutOfRangeException(nameof(GroupWindows), GroupWindows, "Incidents.GroupWindows must be in [1, 100].");
+        }
+
+        if (RelatedWindows < GroupWindows || RelatedWindows > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RelatedWindows), RelatedWindows, "Incidents.RelatedWindows must be at least GroupWindows and at most 1000.");
         }
 
         if (MaxAlertsPerIncident is < 1 or > 1024)

@@ -9,7 +9,8 @@ namespace DriftWatch.Core.Incidents;
 /// <summary>
 /// Groups the alerts of each behaviour into incidents: an alert joins its behaviour's open incident while
 /// fewer than <see cref="IncidentOptions.GroupWindows"/> windows of that behaviour have closed since the
-/// incident's first alert; otherwise it opens a new one. Every detection step that opens or changes an
+/// incident's first alert, or, until <see cref="IncidentOptions.RelatedWindows"/>, when it is a moved segment
+/// the incident's root segments explain; otherwise it opens a new one. Every detection step that opens or changes an
 /// incident yields that incident's new state once. Runs on event time only (alerts and window closes), so a
 /// replay gives the same incidents every run. Not thread-safe, like the monitor it follows.
 /// State is small and keyed by behaviour (<see cref="WriteState"/>/<see cref="ReadState"/>).
@@ -33,7 +34,7 @@ public sealed class IncidentTracker
         ArgumentNullException.ThrowIfNull(decision);
         if (decision.InputFeatures.Count > 0)
         {
-            For(decision.Key).Shares.Observe(decision);
+            For(decision.Key).Profile.Observe(decision);
         }
     }
 
@@ -51,7 +52,7 @@ public sealed class IncidentTracker
         {
             var behaviour = For(alert.Key);
             var open = behaviour.Open;
-            if (open is null || open.WindowsClosed >= _options.GroupWindows)
+            if (open is null || !Joins(open, alert, behaviour))
             {
                 open = behaviour.Open = new OpenIncident(IdOf(alert));
             }
@@ -84,7 +85,7 @@ public sealed class IncidentTracker
             if (_behaviours.TryGetValue(window.Key, out var behaviour) && behaviour.Open is { } open)
             {
                 open.WindowsClosed++;
-                if (open.WindowsClosed >= _options.GroupWindows)
+                if (open.WindowsClosed >= _options.RelatedWindows)
                 {
                     behaviour.Open = null;
                 }
@@ -137,7 +138,7 @@ public sealed class IncidentTracker
             writer.Write(key.AgentId);
             writer.Write(key.Environment);
             writer.Write(key.DecisionName);
-            behaviour.Shares.WriteState(writer);
+            behaviour.Profile.WriteState(writer);
             writer.Write(behaviour.Open is not null);
             if (behaviour.Open is { } open)
             {
@@ -168,7 +169,7 @@ public sealed class IncidentTracker
         for (int i = 0; i < count; i++)
         {
             var key = new BehaviourKey(reader.ReadString(), reader.ReadString(), reader.ReadString());
-            var behaviour = new BehaviourIncidents(SegmentShares.ReadState(reader));
+            var behaviour = new BehaviourIncidents(SegmentProfile.ReadState(reader));
             if (reader.ReadBoolean())
             {
                 var open = new OpenIncident(reader.ReadString()) { WindowsClosed = reader.ReadInt32(), Published = reader.ReadBoolean() };
@@ -189,11 +190,57 @@ public sealed class IncidentTracker
     {
         if (!_behaviours.TryGetValue(key, out var behaviour))
         {
-            behaviour = new BehaviourIncidents(new SegmentShares());
+            behaviour = new BehaviourIncidents(new SegmentProfile());
             _behaviours.Add(key, behaviour);
         }
 
         return behaviour;
+    }
+
+    private bool Joins(OpenIncident open, DriftAlert alert, BehaviourIncidents behaviour)
+    {
+        if (open.WindowsClosed < _options.GroupWindows)
+        {
+            return true;
+        }
+
+        if (open.WindowsClosed >= _options.RelatedWindows || MoveOf(alert) is not { } move)
+        {
+            return false;
+        }
+
+        move = behaviour.Profile.MoveOf(move.Feature) ?? move;
+        var moves = MovesOf(open, behaviour);
+        var roots = RootSegmentAnalyzer.Analyze(moves, behaviour.Profile);
+        var rootMoves = moves.Where(m => roots.Any(r => r.Root == m.Feature)).ToList();
+        return rootMoves.Count > 0 && RootSegmentAnalyzer.Explained(move, rootMoves, behaviour.Profile);
+    }
+
+    /// <summary>
+    /// The moves of the incident's segment alerts, from the behaviour's own segment profile (every outcome value)
+    /// where it has them, else from the alert's top shifts.
+    /// </summary>
+    private static List<SegmentMove> MovesOf(OpenIncident open, BehaviourIncidents behaviour) =>
+        open.Alerts
+            .Select(MoveOf)
+            .OfType<SegmentMove>()
+            .Select(m => behaviour.Profile.MoveOf(m.Feature) ?? m)
+            .ToList();
+
+    private static SegmentMove? MoveOf(DriftAlert alert)
+    {
+        if (!FeatureId.TryParse(alert.Feature, out var id) || id.Family is not (FeatureFamily.ConditionalOutcome or FeatureFamily.Outcome))
+        {
+            return null;
+        }
+
+        var delta = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var shift in alert.TopShifts)
+        {
+            delta[shift.Value] = shift.Current - shift.Reference;
+        }
+
+        return new SegmentMove(id, delta);
     }
 
     private static Incident Build(OpenIncident open, BehaviourIncidents behaviour)
@@ -214,29 +261,15 @@ public sealed class IncidentTracker
             .ThenByDescending(f => f.Effect ?? 0)
             .ThenBy(f => f.Feature, StringComparer.Ordinal)
             .ToList();
-        var moves = new List<SegmentMove>();
-        foreach (var alert in open.Alerts)
-        {
-            if (FeatureId.TryParse(alert.Feature, out var id) && id.Family is FeatureFamily.ConditionalOutcome or FeatureFamily.Outcome)
-            {
-                var delta = new Dictionary<string, double>(StringComparer.Ordinal);
-                foreach (var shift in alert.TopShifts)
-                {
-                    delta[shift.Value] = shift.Current - shift.Reference;
-                }
-
-                moves.Add(new SegmentMove(id, delta));
-            }
-        }
-
-        var roots = RootSegmentAnalyzer.Analyze(moves, behaviour.Shares.ShareOfAInB);
+        var moves = MovesOf(open, behaviour);
+        var roots = RootSegmentAnalyzer.Analyze(moves, behaviour.Profile);
         var last = open.Alerts.Max(a => a.DetectedAt);
         return new Incident(open.Id, first.Key, open.Published ? IncidentStatus.Updated : IncidentStatus.Opened, first.DetectedAt, last, features, roots);
     }
 
-    private sealed class BehaviourIncidents(SegmentShares shares)
+    private sealed class BehaviourIncidents(SegmentProfile profile)
     {
-        public SegmentShares Shares { get; } = shares;
+        public SegmentProfile Profile { get; } = profile;
 
         public OpenIncident? Open { get; set; }
     }

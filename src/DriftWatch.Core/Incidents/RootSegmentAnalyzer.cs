@@ -11,6 +11,32 @@ public sealed record SegmentMove(FeatureId Feature, IReadOnlyDictionary<string, 
     public double Size => RootSegmentAnalyzer.HalfL1(Delta);
 }
 
+/// <summary>What the root-segment rule needs to know about how a behaviour's segments overlap.</summary>
+public interface ISegmentMixture
+{
+    /// <summary>w(A|B): the share of B's decisions that are also in A; for the overall outcome B, A's share.</summary>
+    double ShareOfAInB(FeatureId a, FeatureId b);
+
+    /// <summary>
+    /// The move of the outcome distribution of the decisions in both A and B (recent minus reference share per
+    /// outcome), or null when unknown; the rule then assumes that part moved like A as a whole.
+    /// </summary>
+    IReadOnlyDictionary<string, double>? MoveOfAWithinB(FeatureId a, FeatureId b);
+}
+
+/// <summary>
+/// Mixture shares from a function, with A's part of B assumed to move like A (no joint tables): for inputs
+/// that are independent of each other, or where only marginal profiles exist (snapshot diffs).
+/// </summary>
+public sealed class MarginalMixture(Func<FeatureId, FeatureId, double> shareOfAInB) : ISegmentMixture
+{
+    /// <inheritdoc />
+    public double ShareOfAInB(FeatureId a, FeatureId b) => shareOfAInB(a, b);
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double>? MoveOfAWithinB(FeatureId a, FeatureId b) => null;
+}
+
 /// <summary>A root segment and the moved segments (or overall outcome) its change explains.</summary>
 public sealed record RootSegment(FeatureId Root, IReadOnlyList<FeatureId> Explains)
 {
@@ -30,9 +56,10 @@ public sealed record RootSegment(FeatureId Root, IReadOnlyList<FeatureId> Explai
 /// Finds the smallest set of root segments that explains the other moved segments of one behaviour.
 /// <para>
 /// Rule: a moved segment B is explained by a set of roots S when B's change is what its mix of the roots
-/// predicts: Δ_B ≈ Σ_{A∈S} w(A|B)·Δ_A, where Δ is the change of the outcome distribution (current minus
-/// reference share per outcome) and w(A|B) is the share of A's events within B. This follows from writing B as
-/// a mixture of its A part and its non-A part, assuming A's part of B moved like A and the rest did not move.
+/// predicts: Δ_B ≈ Σ_{A∈S} w(A|B)·Δ_{A∧B}, where Δ is the change of the outcome distribution (current minus
+/// reference share per outcome), w(A|B) is the share of A's events within B, and Δ_{A∧B} is the change of the
+/// decisions in both (Δ_A when the joint change is not known). This follows from writing B as a mixture of its
+/// A part and its non-A part: B is explained when its non-A part did not move.
 /// "≈" means the L1 norm of the residual is at most <see cref="Tolerance"/> times the L1 norm of Δ_B.
 /// Segments of the same input key are disjoint (w = 0), so they never explain each other; the overall outcome
 /// (<c>decision.outcome</c>) has w(A|all) = share of A and can be explained but is never a root.
@@ -50,14 +77,14 @@ public static class RootSegmentAnalyzer
     public const double Tolerance = 0.5;
 
     /// <summary>
-    /// Runs the rule over <paramref name="moves"/>. <paramref name="shareOfAInB"/> gives w(A|B) for a root
+    /// Runs the rule over <paramref name="moves"/>. <paramref name="mixture"/> gives w(A|B) and Δ_{A∧B} for a root
     /// candidate A and a move B of different input keys (B may be the overall outcome).
     /// Roots come back ordered by how many moves they explain, then by size of their own move.
     /// </summary>
-    public static IReadOnlyList<RootSegment> Analyze(IReadOnlyList<SegmentMove> moves, Func<FeatureId, FeatureId, double> shareOfAInB)
+    public static IReadOnlyList<RootSegment> Analyze(IReadOnlyList<SegmentMove> moves, ISegmentMixture mixture)
     {
         ArgumentNullException.ThrowIfNull(moves);
-        ArgumentNullException.ThrowIfNull(shareOfAInB);
+        ArgumentNullException.ThrowIfNull(mixture);
         var items = moves
             .Where(m => m.Feature.Family is FeatureFamily.ConditionalOutcome or FeatureFamily.Outcome && m.Size > 0)
             .GroupBy(m => m.Feature)
@@ -79,7 +106,7 @@ public static class RootSegmentAnalyzer
                 }
 
                 var trial = new List<SegmentMove>(roots) { candidate };
-                int count = items.Count(m => !covered.Contains(m.Feature) && (m == candidate || Explained(m, trial, shareOfAInB)));
+                int count = items.Count(m => !covered.Contains(m.Feature) && (m == candidate || Explained(m, trial, mixture)));
                 if (count > bestCount || (count == bestCount && count > 0 && best is not null && candidate.Size > best.Size))
                 {
                     best = candidate;
@@ -96,7 +123,7 @@ public static class RootSegmentAnalyzer
             covered.Add(best.Feature);
             foreach (var move in items)
             {
-                if (!covered.Contains(move.Feature) && Explained(move, roots, shareOfAInB))
+                if (!covered.Contains(move.Feature) && Explained(move, roots, mixture))
                 {
                     covered.Add(move.Feature);
                 }
@@ -106,13 +133,13 @@ public static class RootSegmentAnalyzer
         var explains = roots.ToDictionary(r => r.Feature, _ => new List<FeatureId>());
         foreach (var move in items)
         {
-            if (explains.ContainsKey(move.Feature) || !Explained(move, roots, shareOfAInB))
+            if (explains.ContainsKey(move.Feature) || !Explained(move, roots, mixture))
             {
                 continue;
             }
 
             var owner = roots
-                .OrderByDescending(r => Weight(r.Feature, move.Feature, shareOfAInB) * r.Size)
+                .OrderByDescending(r => Weight(r.Feature, move.Feature, mixture) * r.Size)
                 .ThenBy(r => r.Feature.Format(), StringComparer.Ordinal)
                 .First();
             explains[owner.Feature].Add(move.Feature);
@@ -141,20 +168,24 @@ public static class RootSegmentAnalyzer
         return sum / 2;
     }
 
-    private static bool Explained(SegmentMove move, IReadOnlyList<SegmentMove> roots, Func<FeatureId, FeatureId, double> shareOfAInB)
+    /// <summary>Whether <paramref name="roots"/> explain <paramref name="move"/> by the rule above.</summary>
+    public static bool Explained(SegmentMove move, IReadOnlyList<SegmentMove> roots, ISegmentMixture mixture)
     {
+        ArgumentNullException.ThrowIfNull(move);
+        ArgumentNullException.ThrowIfNull(roots);
+        ArgumentNullException.ThrowIfNull(mixture);
         var predicted = new Dictionary<string, double>(StringComparer.Ordinal);
         bool any = false;
         foreach (var root in roots)
         {
-            double w = Weight(root.Feature, move.Feature, shareOfAInB);
+            double w = Weight(root.Feature, move.Feature, mixture);
             if (w <= 0)
             {
                 continue;
             }
 
             any = true;
-            foreach (var (value, delta) in root.Delta)
+            foreach (var (value, delta) in mixture.MoveOfAWithinB(root.Feature, move.Feature) ?? root.Delta)
             {
                 predicted[value] = predicted.GetValueOrDefault(value) + (w * delta);
             }
@@ -182,7 +213,7 @@ public static class RootSegmentAnalyzer
         return HalfL1(residual) <= Tolerance * move.Size;
     }
 
-    private static double Weight(FeatureId root, FeatureId move, Func<FeatureId, FeatureId, double> shareOfAInB)
+    private static double Weight(FeatureId root, FeatureId move, ISegmentMixture mixture)
     {
         if (root == move || root.Family != FeatureFamily.ConditionalOutcome)
         {
@@ -194,6 +225,6 @@ public static class RootSegmentAnalyzer
             return 0; // two values of one input key never overlap
         }
 
-        return Math.Clamp(shareOfAInB(root, move), 0, 1);
+        return Math.Clamp(mixture.ShareOfAInB(root, move), 0, 1);
     }
 }
