@@ -11,8 +11,9 @@ namespace DriftWatch.Api.Rollback;
 /// <summary>
 /// Turns an authenticated notification into audited decisions and, for new firing alerts of allowed agents,
 /// executed rollbacks. A notification is checked as a whole first (labels, known agents), so a bad one
-/// changes nothing. Each alert episode of an agent executes at most once: its key (agent, fingerprint, start)
-/// is remembered after a successful execution and reloaded from the audit file at start; a delivery of the
+/// changes nothing. Each alert episode of an agent executes at most once, and so does each incident: the key is
+/// (agent, incident) when the alert's incident is known (an <c>incident</c> label, or the
+/// <see cref="Incidents"/> directory for per-feature alerts), else (agent, fingerprint, start); it is remembered after a successful execution and reloaded from the audit file at start; a delivery of the
 /// same episode while it is executing joins that execution instead of starting another. Deliveries of
 /// different agents run concurrently (at most <see cref="RollbackOptions.MaxConcurrentDeliveries"/>); one
 /// agent's run one after another, so a slow or unreachable runtime delays only its own agent.
@@ -61,6 +62,24 @@ internal sealed partial class RollbackCoordinator : IDisposable
 
     /// <summary>The idempotency key of one alert episode of one agent.</summary>
     internal static string KeyOf(string agentId, string alertKey) => $"{agentId}:{alertKey}";
+
+    /// <summary>Label naming the incident of an alert (set by rules that fire on incidents).</summary>
+    internal const string IncidentLabel = "incident";
+
+    /// <summary>
+    /// Maps per-feature alerts to their incident. With it, every alert of one incident shares the key
+    /// <c>agent:incident:ID</c>, so one drift executes one rollback however many features alert.
+    /// </summary>
+    public Core.Incidents.IncidentDirectory? Incidents { get; init; }
+
+    /// <summary>The idempotency key of an alert: its incident when known (label or directory), else its episode.</summary>
+    internal string KeyOf(ReceivedAlert alert, AlertSubject subject)
+    {
+        var incident = alert.Labels.TryGetValue(IncidentLabel, out var label) && !string.IsNullOrWhiteSpace(label)
+            ? label
+            : Incidents?.IncidentOf(subject.AgentId, subject.Environment, subject.Decision, subject.Feature);
+        return KeyOf(subject.AgentId, incident is null ? alert.Key : $"incident:{incident}");
+    }
 
     /// <summary>Reloads the keys of alerts already executed (or dry-run) from the audit trail.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
@@ -146,7 +165,7 @@ internal sealed partial class RollbackCoordinator : IDisposable
         RollbackCommand? plan,
         CancellationToken cancellationToken)
     {
-        var key = KeyOf(subject.AgentId, alert.Key);
+        var key = KeyOf(alert, subject);
         var template = new AuditRecord
         {
             Time = _time.GetUtcNow(),

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text;
 using DriftWatch.Cli.Hosting;
-using DriftWatch.Core.Incidents;
 using DriftWatch.Core.Replay;
 using DriftWatch.Otlp.Replay;
 
@@ -32,14 +31,15 @@ internal static class ReplayCommand
             var settings = DriftWatchSettings.Load(parse.GetValue(config));
             var detection = await Detection.CreateAsync(settings, cancellationToken).ConfigureAwait(false);
             var incidentsPath = parse.GetValue(incidentsOut);
-            var tracker = incidentsPath is null ? null : new IncidentTracker(settings.Incidents);
+            var tracker = incidentsPath is null ? null : detection.Incidents?.Tracker;
             await using var incidentsWriter = incidentsPath switch
             {
                 null => null,
                 "-" => new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { NewLine = "\n" },
                 _ => new StreamWriter(incidentsPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 16) { NewLine = "\n" },
             };
-            var runner = new ReplayRunner(detection.Monitor) { Incidents = tracker, IncidentsOut = incidentsWriter };
+            // The monitor chain groups incidents itself (IncidentMonitor); the runner only writes them.
+            var runner = new ReplayRunner(detection.Monitor) { IncidentsOut = incidentsWriter };
             var inputPath = parse.GetValue(input)!;
             if (!File.Exists(inputPath))
             {

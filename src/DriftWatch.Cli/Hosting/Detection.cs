@@ -1,4 +1,5 @@
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Incidents;
 using DriftWatch.Core.Snapshots;
 using DriftWatch.Ml;
 using DriftWatch.Service.Snapshots;
@@ -45,7 +46,11 @@ internal static class Detection
         var pinned = configuration.GetValue("Detection:UsePinnedSnapshots", defaultValue: true)
             ? await PinnedSnapshotsAsync(configuration, cancellationToken).ConfigureAwait(false)
             : [];
-        return new DetectionStack(pinned.Count == 0 ? monitor : new PinnedReferenceMonitor(monitor, detector, pinned), detector, pinned);
+        var chain = pinned.Count == 0 ? monitor : new PinnedReferenceMonitor(monitor, detector, pinned);
+
+        // Outermost, so incidents group exactly the alerts the sinks publish.
+        var incidents = new IncidentMonitor(chain, settings.Incidents);
+        return new DetectionStack(incidents, detector, pinned) { Incidents = incidents };
     }
 
     private static async Task<List<BehaviourSnapshot>> PinnedSnapshotsAsync(IConfiguration configuration, CancellationToken cancellationToken)
@@ -71,6 +76,9 @@ internal static class Detection
 /// <summary>The monitor events are fed to, and the statistical monitor inside it whose state is checkpointed.</summary>
 internal sealed record DetectionStack(IDriftMonitor Monitor, DriftMonitor Detector, IReadOnlyList<BehaviourSnapshot> Pinned)
 {
+    /// <summary>The incident stage around the chain: its tracker state and the directory the rollback webhook reads.</summary>
+    public IncidentMonitor? Incidents { get; init; }
+
     /// <summary>
     /// A pinned snapshot is the reference for detection and the rollback target alike: each pin becomes the
     /// catalog's baseline of its agent, with the versions the snapshot saw most.

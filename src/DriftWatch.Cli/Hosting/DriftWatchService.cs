@@ -83,6 +83,7 @@ internal sealed partial class DriftWatchService(
             await using var api = apiBuilder?
                 .UseMetrics(metrics)
                 .UseBaselineCatalog(catalog)
+                .UseIncidents(detection.Incidents?.Directory ?? new Core.Incidents.IncidentDirectory())
                 .UseLoggerFactory(loggers)
                 .UseTimeProvider(time)
                 .AddMeter(DriftWatchTelemetry.MeterName)

@@ -32,8 +32,9 @@ public sealed class ReplayRunner
     }
 
     /// <summary>
-    /// Groups the alerts into incidents when set: every incident the run opens or updates is written to
-    /// <see cref="IncidentsOut"/> as one <c>driftwatch.incident/v1</c> line, after the alert lines of the same event.
+    /// Groups the alerts into incidents when set (not needed when the monitor is an <see cref="IncidentMonitor"/>):
+    /// every incident the run opens or updates is written to <see cref="IncidentsOut"/> as one
+    /// <c>driftwatch.incident/v1</c> line, after the alert lines of the same event.
     /// </summary>
     public IncidentTracker? Incidents { get; init; }
 
@@ -286,12 +287,14 @@ public sealed class ReplayRunner
 
     private void ObserveIncidents(DetectionStep step)
     {
-        if (Incidents is null)
+        // A monitor wrapped in an IncidentMonitor brings its incidents; otherwise this runner's tracker groups.
+        var incidents = step.Incidents.Count > 0 ? step.Incidents : Incidents?.Observe(step) ?? [];
+        if (IncidentsOut is null)
         {
             return;
         }
 
-        foreach (var incident in Incidents.Observe(step))
+        foreach (var incident in incidents)
         {
             (_incidentLines ??= []).Add(IncidentJson.Format(incident));
         }
