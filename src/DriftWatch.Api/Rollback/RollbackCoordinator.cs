@@ -72,6 +72,18 @@ internal sealed partial class RollbackCoordinator : IDisposable
     /// </summary>
     public Core.Incidents.IncidentDirectory? Incidents { get; init; }
 
+    /// <summary>
+    /// The alert episode key an audit record was received for. An execution under an incident key also marks its
+    /// episode, so a redelivery that reaches a restarted instance, which no longer knows the incident, is still a
+    /// duplicate.
+    /// </summary>
+    internal static string? EpisodeKeyOf(AuditRecord record) =>
+        record is { AgentId: { } agent, Fingerprint: { } fingerprint, StartsAt: { } startsAt }
+            ? KeyOf(agent, new ReceivedAlert(true, EmptyLabels, EmptyLabels, startsAt, fingerprint).Key)
+            : null;
+
+    private static readonly Dictionary<string, string> EmptyLabels = [];
+
     /// <summary>The idempotency key of an alert: its incident when known (label or directory), else its episode.</summary>
     internal string KeyOf(ReceivedAlert alert, AlertSubject subject)
     {
@@ -100,6 +112,10 @@ internal sealed partial class RollbackCoordinator : IDisposable
                     AuditDecisions.DryRun => _dryRun.TryAdd(key, 0),
                     _ => false,
                 };
+                if (record.Decision is AuditDecisions.Executed or AuditDecisions.DryRun && EpisodeKeyOf(record) is { } episode && episode != key)
+                {
+                    _ = record.Decision == AuditDecisions.Executed ? _executed.TryAdd(episode, 0) : _dryRun.TryAdd(episode, 0);
+                }
             }
         }
 
@@ -183,7 +199,7 @@ internal sealed partial class RollbackCoordinator : IDisposable
         // knows this delivery will not start a second execution.
         TaskCompletionSource<AlertOutcome>? mine = null;
         Task<AlertOutcome>? running = null;
-        if (plan is not null && _allowed.Contains(subject.AgentId) && !AlreadyHandled(key))
+        if (plan is not null && _allowed.Contains(subject.AgentId) && !AlreadyHandled(key) && !AlreadyHandled(KeyOf(subject.AgentId, alert.Key)))
         {
             mine = new TaskCompletionSource<AlertOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             running = _running.GetOrAdd(key, mine.Task);
@@ -257,6 +273,11 @@ internal sealed partial class RollbackCoordinator : IDisposable
         if (_options.DryRun)
         {
             _dryRun.TryAdd(key, 0);
+            if (EpisodeKeyOf(template) is { } dryEpisode)
+            {
+                _dryRun.TryAdd(dryEpisode, 0);
+            }
+
             return await DecisionAsync(template, AuditDecisions.DryRun, plan.CommandId, "dry run: planned, not executed", cancellationToken);
         }
 
@@ -272,6 +293,11 @@ internal sealed partial class RollbackCoordinator : IDisposable
         }
 
         _executed.TryAdd(key, 0);
+        if (EpisodeKeyOf(template) is { } episode)
+        {
+            _executed.TryAdd(episode, 0);
+        }
+
         _metrics.Increment(PipelineCounter.RollbacksExecuted);
         LogExecuted(plan.AgentId, plan.CommandId, plan.Target.StateVersion);
         return await DecisionAsync(template, AuditDecisions.Executed, plan.CommandId, delivery.Detail, cancellationToken);
