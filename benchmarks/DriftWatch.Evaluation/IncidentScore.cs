@@ -6,7 +6,7 @@ namespace DriftWatch.Evaluation;
 /// <param name="OtherIncidents">Incidents on agents without drift and on the drifting agent before its onset.</param>
 /// <param name="ExpectedRoot">The drifted segment (misrouting runs), e.g. <c>urgency=high</c>; null otherwise.</param>
 /// <param name="Root">The root segment of the drift's first incident.</param>
-/// <param name="RootCorrect">Whether it is the drifted segment; null when the run has no drifted segment.</param>
+/// <param name="RootCorrect">Whether it is the drifted segment; null when the run has no drifted segment or the drift raised no incident (not detected).</param>
 internal sealed record IncidentScore(
     int? DriftIncidents,
     int DriftAlerts,
@@ -31,6 +31,6 @@ internal sealed record IncidentScore(
             incidents.Count - drift.Count,
             expectedRoot,
             root,
-            expectedRoot is null ? null : string.Equals(root, expectedRoot, StringComparison.Ordinal));
+            expectedRoot is null || drift.Count == 0 ? null : string.Equals(root, expectedRoot, StringComparison.Ordinal));
     }
 }

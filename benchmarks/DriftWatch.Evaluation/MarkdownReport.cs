@@ -154,7 +154,7 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("### Incidents and root segments");
         md.AppendLine();
-        Line(md, $"The same replays with the alerts grouped into `driftwatch.incident/v1` incidents (default `Incidents` settings: an alert joins its behaviour's incident within 2 windows of the first alert, or within 40 windows when the incident's root segments explain it). Goal: one incident per injected drift. Drift incidents: incidents on the drifting agent opened at or after the onset. Root: the root segment of the drift's first incident; for misrouting the drifted segment is the truth. The misrouting runs in other segments ({settings.RootSeeds} seeds each, seeds 2001.., sudden) appear only in this table.");
+        Line(md, $"The same replays with the alerts grouped into `driftwatch.incident/v1` incidents (default `Incidents` settings: an alert joins its behaviour's incident within 2 windows of the first alert, or within 40 windows when it moved the way the incident's root segments predict). Goal: one incident per injected drift. Drift incidents: incidents on the drifting agent opened at or after the onset. Root: the root segment of the drift's first incident; for misrouting the drifted segment is the truth (counted over detected runs). The misrouting runs in other segments ({settings.RootSeeds} seeds each, seeds 2001.., sudden) appear only in this table.");
         md.AppendLine();
         md.AppendLine("| Scenario | Runs | Exactly one incident | Incidents per drift (max) | Alerts per drift incident set | Root segment named | Other incidents | Other alerts |");
         md.AppendLine("|---|--:|--:|--:|--:|--:|--:|--:|");
@@ -178,9 +178,14 @@ internal static class MarkdownReport
 
         var wrong = withIncidents.Where(r => r.Incidents!.RootCorrect == false).ToList();
         md.AppendLine();
+        foreach (var r in withIncidents.Where(r => r.Incidents is { DriftIncidents: 0 }))
+        {
+            Line(md, $"- {r.Group}, seed {r.Seed}: the drift raised no alert (not detected), so no incident and no root.");
+        }
+
         if (wrong.Count == 0)
         {
-            md.AppendLine("Root segment: named correctly in every misrouting run.");
+            md.AppendLine("Root segment: named correctly in every detected misrouting run.");
         }
         else
         {

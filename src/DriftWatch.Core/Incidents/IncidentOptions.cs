@@ -13,8 +13,9 @@ public sealed class IncidentOptions
 
     /// <summary>
     /// Windows, counted the same way, during which a later alert still joins the incident when it is a moved
-    /// segment (or the overall outcome) that the incident's root segments explain (docs/incidents.md): a
-    /// segment that holds only part of the drifted one moves less and is detected later. Default 40.
+    /// segment (or the overall outcome) that moved the way the incident's root segments predict
+    /// (docs/incidents.md): a segment that holds only part of the drifted one moves less and is detected later.
+    /// Default 40.
     /// </summary>
     public int RelatedWindows { get; set; } = 40;
 

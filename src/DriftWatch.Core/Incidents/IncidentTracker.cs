@@ -10,7 +10,8 @@ namespace DriftWatch.Core.Incidents;
 /// Groups the alerts of each behaviour into incidents: an alert joins its behaviour's open incident while
 /// fewer than <see cref="IncidentOptions.GroupWindows"/> windows of that behaviour have closed since the
 /// incident's first alert, or, until <see cref="IncidentOptions.RelatedWindows"/>, when it is a moved segment
-/// the incident's root segments explain; otherwise it opens a new one. Every detection step that opens or changes an
+/// (or the overall outcome) that overlaps the incident's root segments and moved the way their mix predicts
+/// (<see cref="RootSegmentAnalyzer.Related"/>); otherwise it opens a new one. Every detection step that opens or changes an
 /// incident yields that incident's new state once. Runs on event time only (alerts and window closes), so a
 /// replay gives the same incidents every run. Not thread-safe, like the monitor it follows.
 /// State is small and keyed by behaviour (<see cref="WriteState"/>/<see cref="ReadState"/>).
@@ -213,7 +214,7 @@ public sealed class IncidentTracker
         var moves = MovesOf(open, behaviour);
         var roots = RootSegmentAnalyzer.Analyze(moves, behaviour.Profile);
         var rootMoves = moves.Where(m => roots.Any(r => r.Root == m.Feature)).ToList();
-        return rootMoves.Count > 0 && RootSegmentAnalyzer.Explained(move, rootMoves, behaviour.Profile);
+        return rootMoves.Count > 0 && RootSegmentAnalyzer.Related(move, rootMoves, behaviour.Profile);
     }
 
     /// <summary>

@@ -168,30 +168,46 @@ public static class RootSegmentAnalyzer
         return sum / 2;
     }
 
+    /// <summary>Cosine similarity a move must reach with the roots' prediction to count as related.</summary>
+    public const double MinRelatedCosine = 0.3;
+
+    /// <summary>
+    /// Whether <paramref name="move"/> overlaps the roots and moved in the direction their mix predicts (cosine
+    /// similarity of Δ_B and Σ w·Δ_{A∧B} at least <see cref="MinRelatedCosine"/>), even if not by the predicted
+    /// amount: a weaker test than <see cref="Explained"/>, used to keep a drift's later alerts in its incident.
+    /// </summary>
+    public static bool Related(SegmentMove move, IReadOnlyList<SegmentMove> roots, ISegmentMixture mixture)
+    {
+        ArgumentNullException.ThrowIfNull(move);
+        ArgumentNullException.ThrowIfNull(roots);
+        ArgumentNullException.ThrowIfNull(mixture);
+        if (Predict(move, roots, mixture) is not { } predicted)
+        {
+            return false;
+        }
+
+        double dot = 0, moveNorm = 0, predictedNorm = 0;
+        foreach (var (value, delta) in move.Delta)
+        {
+            dot += delta * predicted.GetValueOrDefault(value);
+            moveNorm += delta * delta;
+        }
+
+        foreach (var p in predicted.Values)
+        {
+            predictedNorm += p * p;
+        }
+
+        return moveNorm > 0 && predictedNorm > 0 && dot / Math.Sqrt(moveNorm * predictedNorm) >= MinRelatedCosine;
+    }
+
     /// <summary>Whether <paramref name="roots"/> explain <paramref name="move"/> by the rule above.</summary>
     public static bool Explained(SegmentMove move, IReadOnlyList<SegmentMove> roots, ISegmentMixture mixture)
     {
         ArgumentNullException.ThrowIfNull(move);
         ArgumentNullException.ThrowIfNull(roots);
         ArgumentNullException.ThrowIfNull(mixture);
-        var predicted = new Dictionary<string, double>(StringComparer.Ordinal);
-        bool any = false;
-        foreach (var root in roots)
-        {
-            double w = Weight(root.Feature, move.Feature, mixture);
-            if (w <= 0)
-            {
-                continue;
-            }
-
-            any = true;
-            foreach (var (value, delta) in mixture.MoveOfAWithinB(root.Feature, move.Feature) ?? root.Delta)
-            {
-                predicted[value] = predicted.GetValueOrDefault(value) + (w * delta);
-            }
-        }
-
-        if (!any)
+        if (Predict(move, roots, mixture) is not { } predicted)
         {
             return false;
         }
@@ -211,6 +227,29 @@ public static class RootSegmentAnalyzer
         }
 
         return HalfL1(residual) <= Tolerance * move.Size;
+    }
+
+    /// <summary>Σ w(A|B)·Δ_{A∧B} over the roots that overlap the move; null when none does.</summary>
+    private static Dictionary<string, double>? Predict(SegmentMove move, IReadOnlyList<SegmentMove> roots, ISegmentMixture mixture)
+    {
+        var predicted = new Dictionary<string, double>(StringComparer.Ordinal);
+        bool any = false;
+        foreach (var root in roots)
+        {
+            double w = Weight(root.Feature, move.Feature, mixture);
+            if (w <= 0)
+            {
+                continue;
+            }
+
+            any = true;
+            foreach (var (value, delta) in mixture.MoveOfAWithinB(root.Feature, move.Feature) ?? root.Delta)
+            {
+                predicted[value] = predicted.GetValueOrDefault(value) + (w * delta);
+            }
+        }
+
+        return any ? predicted : null;
     }
 
     private static double Weight(FeatureId root, FeatureId move, ISegmentMixture mixture)
