@@ -178,9 +178,15 @@ internal static class MarkdownReport
 
         var wrong = withIncidents.Where(r => r.Incidents!.RootCorrect == false).ToList();
         md.AppendLine();
-        foreach (var r in withIncidents.Where(r => r.Incidents is { DriftIncidents: 0 }))
+        var undetected = withIncidents.Where(r => r.Incidents is { DriftIncidents: 0 }).ToList();
+        foreach (var r in undetected)
         {
             Line(md, $"- {r.Group}, seed {r.Seed}: the drift raised no alert (not detected), so no incident and no root.");
+        }
+
+        if (undetected.Count > 0)
+        {
+            md.AppendLine();
         }
 
         if (wrong.Count == 0)
