@@ -13,4 +13,11 @@ internal sealed record CaseResult(
     IReadOnlyDictionary<string, int> AgentDecisions,
     RunScore DriftWatch,
     RunScore Baseline,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>How DriftWatch's alerts of this run were grouped into incidents.</summary>
+    public IncidentScore? Incidents { get; init; }
+
+    /// <summary>A run only for the incident figures (extra segment-drift runs), left out of every detection table.</summary>
+    public bool IncidentsOnly { get; init; }
+}

@@ -29,6 +29,10 @@ internal static class CaseRunner
         var truth = manifest.Scenarios.Count == 0
             ? null
             : new ScenarioTruth(manifest.Scenarios[0].AgentId, manifest.Scenarios[0].OnsetAgentIndex, manifest.Scenarios[0].ExpectedFeature);
+        var scenario = manifest.Scenarios.Count == 0 ? null : manifest.Scenarios[0];
+        string? expectedRoot = evaluationCase.Kind == Simulation.DriftKind.Misrouting && scenario is not null && scenario.CausalStateSegment.Count == 1
+            ? $"{scenario.CausalStateSegment.First().Key}={scenario.CausalStateSegment.First().Value}"
+            : null;
         return new CaseResult(
             evaluationCase.Group,
             evaluationCase.Seed,
@@ -41,6 +45,10 @@ internal static class CaseRunner
             trace.AgentDecisions,
             RunScorer.Score(truth, trace.AgentDecisions, trace.DriftMonitorAlerts, options.ReferenceSize),
             RunScorer.Score(truth, trace.AgentDecisions, trace.BaselineAlerts, MeanShiftDetector.ReferenceSize),
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds)
+        {
+            Incidents = IncidentScore.Of(truth, expectedRoot, trace.Incidents),
+            IncidentsOnly = evaluationCase.IncidentsOnly,
+        };
     }
 }

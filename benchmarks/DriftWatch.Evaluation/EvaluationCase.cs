@@ -5,6 +5,13 @@ namespace DriftWatch.Evaluation;
 /// <summary>One simulated run of the evaluation: a drift kind and mode (or none) with one seed.</summary>
 internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? Mode, long Seed, SimulationOptions Options, bool Sparse = false)
 {
+    /// <summary>Segments misrouted in the extra runs for the root-segment figures (urgency=high is the main runs' segment).</summary>
+    internal static readonly KeyValuePair<string, string>[] RootSegments =
+        [new("category", "technical"), new("category", "billing"), new("channel", "chat"), new("urgency", "low")];
+
+    /// <summary>An extra run for the incident figures only, left out of the detection tables.</summary>
+    internal bool IncidentsOnly { get; init; }
+
     internal const string QuietGroup = "quiet fleet";
     internal const string SparseQuietGroup = "sparse quiet fleet";
 
@@ -53,10 +60,23 @@ internal sealed record EvaluationCase(string Group, DriftKind? Kind, DriftMode? 
             var seed = 1000L + run + 1;
             cases.Add(new EvaluationCase(SparseQuietGroup, null, null, seed, new SimulationOptions { Seed = seed, Agents = settings.Agents, Events = settings.SparseEvents }, Sparse: true));
         }
+
+        // Extra misrouting runs in other segments (seeds 2001..), for the root-segment figures only.
+        for (var s = 0; s < RootSegments.Length; s++)
+        {
+            for (var run = 0; run < settings.RootSeeds; run++)
+            {
+                var seed = 2000L + (100L * s) + run + 1;
+                var scenario = new DriftScenario(DriftKind.Misrouting) { Agent = agentIds[run % agentIds.Count], Segment = RootSegments[s], Onset = Onsets[run % Onsets.Length] };
+                var options = new SimulationOptions { Seed = seed, Agents = settings.Agents, Events = settings.Events, Scenarios = [scenario] };
+                cases.Add(new EvaluationCase($"misrouting {RootSegments[s].Key}={RootSegments[s].Value} (sudden)", DriftKind.Misrouting, DriftMode.Sudden, seed, options) { IncidentsOnly = true });
+            }
+        }
+
         return cases;
     }
 
     /// <summary>A file name for this case's events.</summary>
     internal string FileName =>
-        (Kind is { } kind ? $"{DriftScenario.KindName(kind)}-{(Mode == DriftMode.Sudden ? "sudden" : "gradual")}" : Sparse ? "sparse-quiet" : "quiet") + $"-seed{Seed}.jsonl";
+        (Kind is { } kind ? $"{DriftScenario.KindName(kind)}-{(Mode == DriftMode.Sudden ? "sudden" : "gradual")}{(IncidentsOnly ? "-segment" : string.Empty)}" : Sparse ? "sparse-quiet" : "quiet") + $"-seed{Seed}.jsonl";
 }

@@ -14,6 +14,7 @@ internal sealed class EvaluationSettings
           --sparse-seeds N   sparse quiet fleets, seeds 1001..1000+N (default 3)
           --sparse-events N  decision events per sparse quiet fleet (default 300000)
           --quiet-seed N     seed of the quiet fleet (default 1)
+          --root-seeds N     extra misrouting runs per other segment, for the root-segment figures (default 3)
           --out DIR          where evaluation.json goes (default benchmarks/results)
           --readme FILE      README whose 'Detection evaluation' section is rewritten (default benchmarks/README.md; '-' for none)
           --work DIR         where the scenario JSONL files are written (default: a temporary folder)
@@ -34,6 +35,8 @@ internal sealed class EvaluationSettings
     internal int SparseEvents { get; private set; } = 300_000;
 
     internal long QuietSeed { get; private set; } = 1;
+
+    internal int RootSeeds { get; private set; } = 3;
 
     internal string OutDirectory { get; private set; } = Path.Combine("benchmarks", "results");
 
@@ -68,6 +71,7 @@ internal sealed class EvaluationSettings
                 case "--agents": settings.Agents = Positive(); break;
                 case "--quiet-events": settings.QuietEvents = Positive(); break;
                 case "--quiet-seed": settings.QuietSeed = Positive(); break;
+                case "--root-seeds": settings.RootSeeds = Positive(); break;
                 case "--sparse-seeds": settings.SparseSeeds = Positive(); break;
                 case "--sparse-events": settings.SparseEvents = Positive(); break;
                 case "--out": settings.OutDirectory = Value(); break;
@@ -85,5 +89,5 @@ internal sealed class EvaluationSettings
     /// <summary>The command line that reproduces these settings (output paths left out).</summary>
     internal string CommandLine() => string.Create(
         CultureInfo.InvariantCulture,
-        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents} --quiet-seed {QuietSeed} --sparse-seeds {SparseSeeds} --sparse-events {SparseEvents}");
+        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents} --quiet-seed {QuietSeed} --sparse-seeds {SparseSeeds} --sparse-events {SparseEvents} --root-seeds {RootSeeds}");
 }

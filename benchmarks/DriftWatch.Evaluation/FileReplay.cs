@@ -1,6 +1,7 @@
 using System.Text;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Incidents;
 
 namespace DriftWatch.Evaluation;
 
@@ -18,6 +19,8 @@ internal static class FileReplay
         var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
         var monitorAlerts = new List<AlertRecord>();
         var baselineAlerts = new List<AlertRecord>();
+        var tracker = new IncidentTracker();
+        var incidents = new Dictionary<string, IncidentRecord>(StringComparer.Ordinal);
         long lines = 0, bad = 0;
         using var reader = new StreamReader(path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         while (reader.ReadLine() is { } line)
@@ -35,9 +38,18 @@ internal static class FileReplay
                     var decision = result.Decision!;
                     var index = decisions.GetValueOrDefault(decision.AgentId);
                     decisions[decision.AgentId] = index + 1;
-                    foreach (var alert in monitor.Observe(decision).Alerts)
+                    tracker.Observe(decision);
+                    var step = monitor.Observe(decision);
+                    foreach (var alert in step.Alerts)
                     {
                         monitorAlerts.Add(new AlertRecord(alert.Key.AgentId, alert.Feature, alert.Detector, index));
+                    }
+
+                    // Incidents follow the alerts without changing them: the detection figures stay the same.
+                    foreach (var incident in tracker.Observe(step))
+                    {
+                        int opened = incidents.TryGetValue(incident.Id, out var seen) ? seen.OpenedAtIndex : index;
+                        incidents[incident.Id] = new IncidentRecord(incident.Key.AgentId, incident.Id, opened, incident.Root?.Segment, incident.Features.Count);
                     }
 
                     foreach (var feature in baseline.Observe(decision))
@@ -55,6 +67,6 @@ internal static class FileReplay
             }
         }
 
-        return new ReplayTrace(lines, bad, decisions, monitorAlerts, baselineAlerts);
+        return new ReplayTrace(lines, bad, decisions, monitorAlerts, baselineAlerts, [.. incidents.Values.OrderBy(i => i.OpenedAtIndex).ThenBy(i => i.Id, StringComparer.Ordinal)]);
     }
 }

@@ -6,4 +6,5 @@ internal sealed record ReplayTrace(
     long BadLines,
     IReadOnlyDictionary<string, int> AgentDecisions,
     IReadOnlyList<AlertRecord> DriftMonitorAlerts,
-    IReadOnlyList<AlertRecord> BaselineAlerts);
+    IReadOnlyList<AlertRecord> BaselineAlerts,
+    IReadOnlyList<IncidentRecord> Incidents);

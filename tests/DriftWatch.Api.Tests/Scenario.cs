@@ -46,6 +46,9 @@ internal sealed class Scenario : IAsyncDisposable
     public HttpClient Http { get; } = new();
     public string AuditPath => Path.Combine(_directory, "audit.jsonl");
 
+    /// <summary>The incident directory the API reads on its next start (null: none, each alert episode is its own key).</summary>
+    public Core.Incidents.IncidentDirectory? Incidents { get; set; }
+
     /// <summary>Rollback commands the runtime applied (not dry runs, duplicates or refusals).</summary>
     public int Applied => Volatile.Read(ref _applied);
 
@@ -82,7 +85,7 @@ internal sealed class Scenario : IAsyncDisposable
         return scenario;
     }
 
-    /// <summary>Stops the API and starts a new one over the same audit file, as after a restart.</summary>
+    /// <summary>Stops the API and starts a new one over the same audit file (and <see cref="Incidents"/>), as after a restart.</summary>
     public async Task RestartApiAsync()
     {
         await Api.DisposeAsync();
@@ -109,6 +112,10 @@ internal sealed class Scenario : IAsyncDisposable
         configure?.Invoke(options);
         Options = options;
         var builder = new DriftWatchApiBuilder(options).UseBaselineCatalog(_catalogOverride ?? Catalog);
+        if (Incidents is not null)
+        {
+            builder.UseIncidents(Incidents);
+        }
         if (_configureKafka is not null)
         {
             builder.ConfigureKafkaProducer(_configureKafka);

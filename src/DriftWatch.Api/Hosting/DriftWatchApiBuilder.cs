@@ -31,6 +31,7 @@ public sealed class DriftWatchApiBuilder
     private readonly DriftWatchApiOptions _options;
     private DriftMetrics? _metrics;
     private IBaselineCatalog? _catalog;
+    private Core.Incidents.IncidentDirectory? _incidents;
     private IRollbackExecutor? _executor;
     private TimeProvider _time = TimeProvider.System;
     private ILoggerFactory _loggerFactory = NullLoggerFactory.Instance;
@@ -59,6 +60,16 @@ public sealed class DriftWatchApiBuilder
     public DriftWatchApiBuilder UseBaselineCatalog(IBaselineCatalog catalog)
     {
         _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
+        return this;
+    }
+
+    /// <summary>
+    /// Where the webhook finds the incident of a per-feature alert, so every alert of one incident shares one
+    /// rollback (idempotency key = incident). Without it each alert episode is its own key.
+    /// </summary>
+    public DriftWatchApiBuilder UseIncidents(Core.Incidents.IncidentDirectory incidents)
+    {
+        _incidents = incidents ?? throw new ArgumentNullException(nameof(incidents));
         return this;
     }
 
@@ -195,7 +206,10 @@ public sealed class DriftWatchApiBuilder
             metrics,
             _time,
             _loggerFactory.CreateLogger("DriftWatch.Api.Rollback"),
-            _traces);
+            _traces)
+        {
+            Incidents = _incidents,
+        };
         var webhook = new WebhookEndpoint(
             _options,
             new WebhookAuthenticator(_options, _time),

@@ -13,8 +13,9 @@ namespace DriftWatch.Api.Rollback;
 /// <summary>
 /// Turns an authenticated notification into audited decisions and, for new firing alerts of allowed agents,
 /// executed rollbacks. A notification is checked as a whole first (labels, known agents), so a bad one
-/// changes nothing. Each alert episode of an agent executes at most once: its key (agent, fingerprint, start)
-/// is remembered after a successful execution and reloaded from the audit file at start; a delivery of the
+/// changes nothing. Each alert episode of an agent executes at most once, and so does each incident: the key is
+/// (agent, incident) when the alert's incident is known (an <c>incident</c> label, or the
+/// <see cref="Incidents"/> directory for per-feature alerts), else (agent, fingerprint, start); it is remembered after a successful execution and reloaded from the audit file at start; a delivery of the
 /// same episode while it is executing joins that execution instead of starting another. Deliveries of
 /// different agents run concurrently (at most <see cref="RollbackOptions.MaxConcurrentDeliveries"/>); one
 /// agent's run one after another, so a slow or unreachable runtime delays only its own agent.
@@ -70,6 +71,36 @@ internal sealed partial class RollbackCoordinator : IDisposable
     /// <summary>The idempotency key of one alert episode of one agent.</summary>
     internal static string KeyOf(string agentId, string alertKey) => $"{agentId}:{alertKey}";
 
+    /// <summary>Label naming the incident of an alert (set by rules that fire on incidents).</summary>
+    internal const string IncidentLabel = "incident";
+
+    /// <summary>
+    /// Maps per-feature alerts to their incident. With it, every alert of one incident shares the key
+    /// <c>agent:incident:ID</c>, so one drift executes one rollback however many features alert.
+    /// </summary>
+    public Core.Incidents.IncidentDirectory? Incidents { get; init; }
+
+    /// <summary>
+    /// The alert episode key an audit record was received for. An execution under an incident key also marks its
+    /// episode, so a redelivery that reaches a restarted instance, which no longer knows the incident, is still a
+    /// duplicate.
+    /// </summary>
+    internal static string? EpisodeKeyOf(AuditRecord record) =>
+        record is { AgentId: { } agent, Fingerprint: { } fingerprint, StartsAt: { } startsAt }
+            ? KeyOf(agent, new ReceivedAlert(true, EmptyLabels, EmptyLabels, startsAt, fingerprint).Key)
+            : null;
+
+    private static readonly Dictionary<string, string> EmptyLabels = [];
+
+    /// <summary>The idempotency key of an alert: its incident when known (label or directory), else its episode.</summary>
+    internal string KeyOf(ReceivedAlert alert, AlertSubject subject)
+    {
+        var incident = alert.Labels.TryGetValue(IncidentLabel, out var label) && !string.IsNullOrWhiteSpace(label)
+            ? label
+            : Incidents?.IncidentOf(subject.AgentId, subject.Environment, subject.Decision, subject.Feature);
+        return KeyOf(subject.AgentId, incident is null ? alert.Key : $"incident:{incident}");
+    }
+
     /// <summary>Reloads the keys of alerts already executed (or dry-run) from the audit trail.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
@@ -89,6 +120,10 @@ internal sealed partial class RollbackCoordinator : IDisposable
                     AuditDecisions.DryRun => _dryRun.TryAdd(key, 0),
                     _ => false,
                 };
+                if (record.Decision is AuditDecisions.Executed or AuditDecisions.DryRun && EpisodeKeyOf(record) is { } episode && episode != key)
+                {
+                    _ = record.Decision == AuditDecisions.Executed ? _executed.TryAdd(episode, 0) : _dryRun.TryAdd(episode, 0);
+                }
             }
         }
 
@@ -174,7 +209,7 @@ internal sealed partial class RollbackCoordinator : IDisposable
         // The delivery below runs under this span (the execution context flows into RunAsync), so the command
         // published for it carries the alert's trace.
         using var activity = ApiTracing.StartWebhook(_traces, subject.AgentId, subject.Environment, subject.Feature, source);
-        var key = KeyOf(subject.AgentId, alert.Key);
+        var key = KeyOf(alert, subject);
         var template = new AuditRecord
         {
             Time = _time.GetUtcNow(),
@@ -192,7 +227,7 @@ internal sealed partial class RollbackCoordinator : IDisposable
         // knows this delivery will not start a second execution.
         TaskCompletionSource<AlertOutcome>? mine = null;
         Task<AlertOutcome>? running = null;
-        if (plan is not null && _allowed.Contains(subject.AgentId) && !AlreadyHandled(key))
+        if (plan is not null && _allowed.Contains(subject.AgentId) && !AlreadyHandled(key) && !AlreadyHandled(KeyOf(subject.AgentId, alert.Key)))
         {
             mine = new TaskCompletionSource<AlertOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
             running = _running.GetOrAdd(key, mine.Task);
@@ -266,6 +301,11 @@ internal sealed partial class RollbackCoordinator : IDisposable
         if (_options.DryRun)
         {
             _dryRun.TryAdd(key, 0);
+            if (EpisodeKeyOf(template) is { } dryEpisode)
+            {
+                _dryRun.TryAdd(dryEpisode, 0);
+            }
+
             return await DecisionAsync(template, AuditDecisions.DryRun, plan.CommandId, "dry run: planned, not executed", cancellationToken);
         }
 
@@ -281,6 +321,11 @@ internal sealed partial class RollbackCoordinator : IDisposable
         }
 
         _executed.TryAdd(key, 0);
+        if (EpisodeKeyOf(template) is { } episode)
+        {
+            _executed.TryAdd(episode, 0);
+        }
+
         _metrics.Increment(PipelineCounter.RollbacksExecuted);
         LogExecuted(plan.AgentId, plan.CommandId, plan.Target.StateVersion);
         return await DecisionAsync(template, AuditDecisions.Executed, plan.CommandId, delivery.Detail, cancellationToken);

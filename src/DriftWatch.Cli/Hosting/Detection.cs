@@ -1,4 +1,5 @@
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Incidents;
 using DriftWatch.Core.Snapshots;
 using DriftWatch.Ml;
 using Microsoft.Extensions.Configuration;
@@ -49,7 +50,9 @@ internal static class Detection
             detector.PinSnapshot(snapshot);
         }
 
-        return new DetectionStack(monitor, detector, pinned);
+        // Outermost, so incidents group exactly the alerts the sinks publish.
+        var incidents = new IncidentMonitor(monitor, settings.Incidents);
+        return new DetectionStack(incidents, detector, pinned) { Incidents = incidents };
     }
 
     private static async Task<List<BehaviourSnapshot>> PinnedSnapshotsAsync(IConfiguration configuration, CancellationToken cancellationToken)
@@ -75,6 +78,9 @@ internal static class Detection
 /// <summary>The monitor events are fed to, and the statistical monitor inside it whose state is checkpointed.</summary>
 internal sealed record DetectionStack(IDriftMonitor Monitor, DriftMonitor Detector, IReadOnlyList<BehaviourSnapshot> Pinned)
 {
+    /// <summary>The incident stage around the chain: its tracker state and the directory the rollback webhook reads.</summary>
+    public IncidentMonitor? Incidents { get; init; }
+
     /// <summary>
     /// A pinned snapshot is the reference for detection and the rollback target alike: each pin becomes the
     /// catalog's baseline of its agent, with the versions the snapshot saw most.

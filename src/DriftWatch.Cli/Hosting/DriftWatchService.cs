@@ -68,7 +68,7 @@ internal sealed partial class DriftWatchService(
         var sinks = components.CreateSinks();
         try
         {
-            var pipeline = components.CreatePipeline(detection, recorder ?? detection.Monitor, sinks);
+            var pipeline = components.CreatePipeline(detection, detection.Monitor, sinks);
 
             // Rollback plans read the detector's agent histories, which are checkpointed with its state.
             var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint, () => pipeline.StateRestored);
@@ -91,6 +91,7 @@ internal sealed partial class DriftWatchService(
                 .UseMetrics(_metrics)
                 .UseBaselineCatalog(catalog)
                 .UseAlertTraces(components.Traces)
+                .UseIncidents(detection.Incidents?.Directory ?? new Core.Incidents.IncidentDirectory())
                 .UseLoggerFactory(_loggers)
                 .UseTimeProvider(_time)
                 .AddMeter(DriftWatchTelemetry.MeterName)

@@ -1,3 +1,4 @@
+using DriftWatch.Core.Incidents;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.State;
 using DriftWatch.Service.Pipeline;
@@ -31,6 +32,9 @@ internal sealed class DriftWatchSettings
     internal StateOptions State { get; } = new();
 
     internal ResilienceOptions Resilience { get; } = new();
+
+    /// <summary>How alerts are grouped into incidents (section <c>Incidents</c>).</summary>
+    internal IncidentOptions Incidents { get; } = new();
 
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
@@ -105,6 +109,8 @@ internal sealed class DriftWatchSettings
         configuration.GetSection("Pipeline").Bind(settings.Pipeline);
         configuration.GetSection("State").Bind(settings.State);
         configuration.GetSection("Resilience").Bind(settings.Resilience);
+        configuration.GetSection("Incidents").Bind(settings.Incidents);
+        settings.Incidents.Validate();
         if (configuration["Logging:Level"] is { Length: > 0 } level)
         {
             settings.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true);

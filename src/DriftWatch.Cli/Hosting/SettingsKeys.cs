@@ -1,5 +1,6 @@
 using DriftWatch.Api.Hosting;
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Incidents;
 using DriftWatch.InfluxDb;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.State;
@@ -26,6 +27,7 @@ internal static class SettingsKeys
         .Section("InfluxDb", typeof(InfluxSinkOptions))
         .Section("Snapshots", typeof(SnapshotRecorderOptions))
         .Section("State", typeof(StateOptions))
+        .Section("Incidents", typeof(IncidentOptions))
         .Section("Otlp", typeof(OtlpIngestOptions))
         .Key("Otlp:Kafka", typeof(OtlpKafkaBridgeOptions))
         .Key("Otlp:Kafka:Enabled", typeof(bool))

@@ -4,6 +4,7 @@ using System.Text.Unicode;
 using System.Threading.Channels;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Incidents;
 
 namespace DriftWatch.Core.Replay;
 
@@ -23,6 +24,7 @@ public sealed class ReplayRunner
     private const int BatchesAhead = 8;
 
     private readonly IDriftMonitor _monitor;
+    private List<string>? _incidentLines;
 
     /// <summary>Replays into a new <see cref="DriftMonitor"/> with the given (or default) options.</summary>
     public ReplayRunner(DriftMonitorOptions? options = null)
@@ -35,6 +37,16 @@ public sealed class ReplayRunner
     {
         _monitor = monitor ?? throw new ArgumentNullException(nameof(monitor));
     }
+
+    /// <summary>
+    /// Groups the alerts into incidents when set (not needed when the monitor is an <see cref="IncidentMonitor"/>):
+    /// every incident the run opens or updates is written to <see cref="IncidentsOut"/> as one
+    /// <c>driftwatch.incident/v1</c> line, after the alert lines of the same event.
+    /// </summary>
+    public IncidentTracker? Incidents { get; init; }
+
+    /// <summary>Where incident lines go (required with <see cref="Incidents"/>); flushed before a run returns.</summary>
+    public TextWriter? IncidentsOut { get; init; }
 
     /// <summary>
     /// Reads <paramref name="input"/> to its end. Alert lines go to <paramref name="alerts"/> (flushed before
@@ -72,6 +84,7 @@ public sealed class ReplayRunner
                 int length = Encoding.UTF8.GetBytes(line, buffer);
                 var alertLines = Handle(AgentEventParser.Parse(buffer.AsSpan(0, length)), counts, onBadLine, onStep);
                 await WriteAsync(alerts, alertLines, cancellationToken).ConfigureAwait(false);
+                await WriteIncidentsAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -80,6 +93,7 @@ public sealed class ReplayRunner
         }
 
         await alerts.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushIncidentsAsync(cancellationToken).ConfigureAwait(false);
         return counts.Summary();
     }
 
@@ -129,6 +143,7 @@ public sealed class ReplayRunner
 
                 counts.Lines = batch.LinesRead;
                 await WriteAsync(alerts, alertLines, cancellationToken).ConfigureAwait(false);
+                await WriteIncidentsAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -140,6 +155,7 @@ public sealed class ReplayRunner
 
         await reader.ConfigureAwait(false);
         await alerts.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await FlushIncidentsAsync(cancellationToken).ConfigureAwait(false);
         return counts.Summary();
     }
 
@@ -306,9 +322,11 @@ public sealed class ReplayRunner
         {
             case AgentEventKind.Decision:
                 counts.Decisions++;
+                Incidents?.Observe(parsed.Decision!);
                 var step = _monitor.Observe(parsed.Decision!);
                 if (!step.IsEmpty)
                 {
+                    ObserveIncidents(step);
                     counts.Windows += step.Windows.Count;
                     onStep?.Invoke(step);
                     foreach (var alert in step.Alerts)
@@ -330,6 +348,39 @@ public sealed class ReplayRunner
         }
 
         return alertLines;
+    }
+
+    private void ObserveIncidents(DetectionStep step)
+    {
+        // A monitor wrapped in an IncidentMonitor brings its incidents; otherwise this runner's tracker groups.
+        var incidents = step.Incidents.Count > 0 ? step.Incidents : Incidents?.Observe(step) ?? [];
+        if (IncidentsOut is null)
+        {
+            return;
+        }
+
+        foreach (var incident in incidents)
+        {
+            (_incidentLines ??= []).Add(IncidentJson.Format(incident));
+        }
+    }
+
+    private async Task WriteIncidentsAsync(CancellationToken cancellationToken)
+    {
+        if (_incidentLines is { Count: > 0 } lines && IncidentsOut is { } output)
+        {
+            await WriteAsync(output, lines, cancellationToken).ConfigureAwait(false);
+            lines.Clear();
+        }
+    }
+
+    private async Task FlushIncidentsAsync(CancellationToken cancellationToken)
+    {
+        await WriteIncidentsAsync(cancellationToken).ConfigureAwait(false);
+        if (IncidentsOut is { } output)
+        {
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task WriteAsync(TextWriter alerts, List<string>? lines, CancellationToken cancellationToken)

@@ -25,6 +25,9 @@ public sealed record ResultBatch(
 {
     public static ResultBatch Empty { get; } = new([], [], [], null);
 
+    /// <summary>Incidents opened or updated by the batch's alerts (published beside them).</summary>
+    public IReadOnlyList<Incidents.Incident> Incidents { get; init; } = [];
+
     public bool IsEmpty => Scores.Count == 0 && Alerts.Count == 0 && Windows.Count == 0 && Health is null;
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using DriftWatch.Core.Features;
+using DriftWatch.Core.Incidents;
 
 namespace DriftWatch.Core.Snapshots;
 
@@ -33,6 +34,13 @@ public static class DiffHtmlRenderer
             .Append("</td></tr><tr><th>candidate</th><td>").Append(E(DiffTextRenderer.Describe(diff.Candidate))).Append("</td></tr></table>\n");
         var significant = diff.Changes.Count(static c => c.Significant);
         html.Append(Invariant($"<p class=\"score\">Drift score <b id=\"drift-score\">{diff.DriftScore:0.000}</b>: {significant} significant change(s) among {diff.Changes.Count} features and segments compared.</p>\n"));
+        foreach (var root in diff.RootSegments.Where(static r => r.Explains.Count > 0))
+        {
+            html.Append("<p class=\"root-segment\">Root segment: <b>").Append(E(root.Segment)).Append("</b> explains ")
+                .Append(E(string.Join(", ", root.Explains.Select(RootSegmentAnalyzer.SegmentName))))
+                .Append(Invariant($" ({root.Explains.Count} other moved segment{(root.Explains.Count == 1 ? string.Empty : "s")}).</p>\n"));
+        }
+
         html.Append(Invariant($"<p class=\"legend\"><span style=\"color:{BaselineColour}\">&#9632; baseline</span> <span style=\"color:{CandidateColour}\">&#9632; candidate</span></p>\n"));
 
         html.Append("<section id=\"charts\">\n");

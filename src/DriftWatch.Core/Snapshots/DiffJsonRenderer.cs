@@ -22,6 +22,24 @@ public static class DiffJsonRenderer
             WriteSide(w, "candidate", diff.Candidate);
             w.WriteNumber("drift_score", diff.DriftScore);
             w.WriteBoolean("has_changes", diff.HasChanges);
+            w.WriteStartArray("root_segments");
+            foreach (var root in diff.RootSegments)
+            {
+                w.WriteStartObject();
+                w.WriteString("segment", root.Segment);
+                w.WriteString("feature", root.Root.Format());
+                w.WriteString("summary", root.Sentence);
+                w.WriteStartArray("explains");
+                foreach (var explained in root.Explains)
+                {
+                    w.WriteStringValue(explained.Format());
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
             w.WriteStartArray("changes");
             foreach (var c in diff.Changes)
             {

@@ -21,6 +21,10 @@ public static class DiffTextRenderer
         text.Append("candidate  ").AppendLine(Describe(diff.Candidate));
         var significant = diff.Changes.Count(static c => c.Significant);
         text.AppendLine(Invariant($"drift score {diff.DriftScore:0.000}: {significant} significant change(s) among {diff.Changes.Count} features and segments compared"));
+        foreach (var root in diff.RootSegments.Where(static r => r.Explains.Count > 0))
+        {
+            text.Append("root segment: ").AppendLine(root.Sentence);
+        }
         text.AppendLine();
 
         var rows = (significantOnly ? diff.Significant : diff.Changes).ToList();

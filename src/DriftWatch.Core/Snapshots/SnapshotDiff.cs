@@ -1,3 +1,6 @@
+using DriftWatch.Core.Features;
+using DriftWatch.Core.Incidents;
+
 namespace DriftWatch.Core.Snapshots;
 
 /// <summary>
@@ -12,7 +15,17 @@ public sealed class SnapshotDiff
         Candidate = candidate;
         Changes = changes;
         DriftScore = changes.Where(static c => c.Significant).Select(static c => c.Distance).DefaultIfEmpty(0).Max();
+        _roots = new Lazy<IReadOnlyList<RootSegment>>(FindRoots);
     }
+
+    private readonly Lazy<IReadOnlyList<RootSegment>> _roots;
+
+    /// <summary>
+    /// The root segments among the significantly moved segments (docs/incidents.md), e.g. "urgency=high explains
+    /// 7 other moved segments". Snapshots hold marginal tables only, so the rule assumes the inputs independent:
+    /// w(A|B) is A's share in the candidate, and A's part of B moved like A.
+    /// </summary>
+    public IReadOnlyList<RootSegment> RootSegments => _roots.Value;
 
     /// <summary>The reference side (e.g. the pinned good snapshot, or production).</summary>
     public BehaviourSnapshot Baseline { get; }
@@ -31,6 +44,36 @@ public sealed class SnapshotDiff
 
     /// <summary>Largest distance among significant changes, in [0, 1]; 0 when nothing changed.</summary>
     public double DriftScore { get; }
+
+    private IReadOnlyList<RootSegment> FindRoots()
+    {
+        var moves = new List<SegmentMove>();
+        foreach (var change in Significant)
+        {
+            var (feature, before, after) = change.Segment is { } segment
+                ? (FeatureId.ConditionalOutcome(segment.InputFeature, segment.Value), Baseline.OutcomeBySegment.GetValueOrDefault(segment), Candidate.OutcomeBySegment.GetValueOrDefault(segment))
+                : change.Feature == FeatureNames.Outcome
+                    ? (FeatureId.Outcome, Baseline.Categorical.GetValueOrDefault(FeatureNames.Outcome), Candidate.Categorical.GetValueOrDefault(FeatureNames.Outcome))
+                    : (default(FeatureId), null, null);
+            if (before is null || after is null || before.Total == 0 || after.Total == 0)
+            {
+                continue;
+            }
+
+            var delta = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var value in before.Counts.Keys.Union(after.Counts.Keys))
+            {
+                delta[value] = after.Share(value) - before.Share(value);
+            }
+
+            moves.Add(new SegmentMove(feature, delta));
+        }
+
+        return moves.Count == 0 ? [] : RootSegmentAnalyzer.Analyze(moves, new MarginalMixture(ShareInCandidate));
+    }
+
+    private double ShareInCandidate(FeatureId segment, FeatureId within) =>
+        Candidate.Categorical.GetValueOrDefault(FeatureNames.InputFeature(segment.Key!))?.Share(segment.Segment!) ?? 0;
 
     /// <summary>Compares <paramref name="candidate"/> against <paramref name="baseline"/>.</summary>
     public static SnapshotDiff Compute(BehaviourSnapshot baseline, BehaviourSnapshot candidate, DiffOptions? options = null)

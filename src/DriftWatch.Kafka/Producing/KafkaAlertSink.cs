@@ -3,13 +3,18 @@ using System.Diagnostics;
 using System.Text;
 using Confluent.Kafka;
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Incidents;
 using DriftWatch.Core.Replay;
 using DriftWatch.Core.Results;
 using DriftWatch.Kafka.Tracing;
 
 namespace DriftWatch.Kafka.Producing;
 
-/// <summary>Publishes drift alerts to the alerts topic (key: agent_id), one JSON alert line per message.</summary>
+/// <summary>
+/// Publishes drift alerts to the alerts topic (key: agent_id), one JSON alert line per message, then the
+/// incidents they opened or updated (<c>driftwatch.incident/v1</c>, same key, told apart by the <c>schema</c>
+/// field and the <c>schema</c> header).
+/// </summary>
 /// <remarks>
 /// An alert raised in a trace (<see cref="AlertTrace"/>) is published in it: an "alert publish" span when anyone
 /// listens to the <c>DriftWatch</c> activity source, and its W3C trace context in the message headers either way.
@@ -64,7 +69,32 @@ public sealed class KafkaAlertSink : IResultSink
         }
 
         await Task.WhenAll(sends).ConfigureAwait(false);
+
+        // After the alerts they group, so a reader that sees an incident has seen its alerts.
+        if (batch.Incidents.Count > 0)
+        {
+            var incidents = new Task[batch.Incidents.Count];
+            for (var i = 0; i < incidents.Length; i++)
+            {
+                var incident = batch.Incidents[i];
+                var buffer = new ArrayBufferWriter<byte>(1024);
+                IncidentJson.Write(buffer, incident);
+                incidents[i] = _producer.ProduceAsync(
+                    _topic,
+                    new Message<byte[]?, byte[]>
+                    {
+                        Key = Encoding.UTF8.GetBytes(incident.Key.AgentId),
+                        Value = buffer.WrittenSpan.ToArray(),
+                        Headers = new Headers { { "schema", IncidentSchema } },
+                    },
+                    cancellationToken);
+            }
+
+            await Task.WhenAll(incidents).ConfigureAwait(false);
+        }
     }
+
+    private static readonly byte[] IncidentSchema = Encoding.UTF8.GetBytes(Incident.SchemaId);
 
     private static byte[] ToUtf8(DriftAlert alert)
     {

@@ -96,11 +96,17 @@ internal sealed class SinkStage
     internal async Task<List<ProcessedMessage>> WriteAlertsAsync(List<ProcessedMessage> items, CancellationToken cancellationToken)
     {
         List<DriftAlert>? all = null;
+        List<Core.Incidents.Incident>? incidents = null;
         foreach (var item in items)
         {
             if (item.Detection.Alerts.Count > 0)
             {
                 (all ??= []).AddRange(item.Detection.Alerts);
+            }
+
+            if (item.Detection.Incidents.Count > 0)
+            {
+                (incidents ??= []).AddRange(item.Detection.Incidents);
             }
         }
 
@@ -109,7 +115,7 @@ internal sealed class SinkStage
             return items;
         }
 
-        var alerts = new ResultBatch([], all, [], null);
+        var alerts = new ResultBatch([], all, [], null) { Incidents = incidents ?? [] };
         foreach (var sink in _sinks)
         {
             await WithRetryAsync(sink.Name, ct => sink.WriteAsync(alerts, ct), cancellationToken).ConfigureAwait(false);
@@ -182,6 +188,7 @@ internal sealed class SinkStage
         List<FeatureScore>? scores = null;
         List<DriftAlert>? alerts = null;
         List<WindowSummary>? windows = null;
+        List<Core.Incidents.Incident>? incidents = null;
         foreach (var item in batch)
         {
             var step = item.Detection;
@@ -194,6 +201,10 @@ internal sealed class SinkStage
             if (!_alertsAhead)
             {
                 (alerts ??= []).AddRange(step.Alerts);
+                if (step.Incidents.Count > 0)
+                {
+                    (incidents ??= []).AddRange(step.Incidents);
+                }
             }
 
             (windows ??= []).AddRange(step.Windows);
@@ -202,7 +213,7 @@ internal sealed class SinkStage
         var health = NextHealth();
         return scores is null && health is null
             ? ResultBatch.Empty
-            : new ResultBatch(scores ?? [], alerts ?? [], windows ?? [], health);
+            : new ResultBatch(scores ?? [], alerts ?? [], windows ?? [], health) { Incidents = incidents ?? [] };
     }
 
     private PipelineHealth? NextHealth()

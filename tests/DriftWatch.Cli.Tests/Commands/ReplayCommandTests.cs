@@ -35,6 +35,40 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_IncidentsOutWholeAndInTwoParts_SameIncidentLinesNamingTheDriftedSegment()
+    {
+        var events = Path.Combine(_directory, "events.jsonl");
+        Assert.Equal(0, await Invoke("simulate", "--output", events, "--agents", "2", "--events", "16000", "--seed", "5", "--drift", "misrouting:agent=support-router,onset=0.5"));
+        var lines = await File.ReadAllLinesAsync(events);
+        var part1 = Path.Combine(_directory, "part1.jsonl");
+        var part2 = Path.Combine(_directory, "part2.jsonl");
+        var split = (lines.Length * 55) / 100; // after the onset, while the drift's incident is open
+        await File.WriteAllLinesAsync(part1, lines[..split]);
+        await File.WriteAllLinesAsync(part2, lines[split..]);
+        var whole = Path.Combine(_directory, "incidents.jsonl");
+        var first = Path.Combine(_directory, "incidents-1.jsonl");
+        var second = Path.Combine(_directory, "incidents-2.jsonl");
+        var state = Path.Combine(_directory, "state");
+
+        Assert.Equal(0, await Invoke("replay", "--input", events, "--alerts-out", Path.Combine(_directory, "a.jsonl"), "--incidents-out", whole));
+        Assert.Equal(0, await Invoke("replay", "--input", part1, "--alerts-out", Path.Combine(_directory, "a1.jsonl"), "--incidents-out", first, "--state-out", state));
+        Assert.Equal(0, await Invoke("replay", "--input", part2, "--alerts-out", Path.Combine(_directory, "a2.jsonl"), "--incidents-out", second, "--state-in", state));
+
+        var incidents = await File.ReadAllLinesAsync(whole);
+        Assert.True(File.Exists(state + ".incidents"));
+        string[] parts = [.. await File.ReadAllLinesAsync(first), .. await File.ReadAllLinesAsync(second)];
+        Assert.Equal(incidents, parts);
+        var drift = incidents.Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(i => i.GetProperty("agent_id").GetString() == "support-router")
+            .GroupBy(i => i.GetProperty("id").GetString())
+            .Select(g => g.Last())
+            .ToList();
+        var incident = Assert.Single(drift);
+        Assert.Equal("driftwatch.incident/v1", incident.GetProperty("schema").GetString());
+        Assert.Equal("urgency=high", incident.GetProperty("root_segment").GetString());
+    }
+
+    [Fact]
     public async Task Replay_FileWithBadLines_SkipsThemAndExitsZero()
     {
         var events = Path.Combine(_directory, "events.jsonl");

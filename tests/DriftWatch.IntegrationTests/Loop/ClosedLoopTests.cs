@@ -55,7 +55,12 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
         await using var agentIo = new KafkaAgentIo(options, NullLogger.Instance);
         var handler = new RollbackHandler(runtime, NullLogger.Instance);
         var applied = new TaskCompletionSource<RollbackApplied>(TaskCreationOptions.RunContinuationsAsynchronously);
-        handler.Reverted += result => applied.TrySetResult(result);
+        var rollbacks = 0;
+        handler.Reverted += result =>
+        {
+            Interlocked.Increment(ref rollbacks);
+            applied.TrySetResult(result);
+        };
         using var stop = new CancellationTokenSource();
         var listening = agentIo.ListenForCommandsAsync(handler, stop.Token);
 
@@ -86,13 +91,33 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
         }
 
         Assert.Equal("\"general\"", runtime.Get("route/urgency=high"));
-        var alert = WaitForAlert(alerts, "decision.outcome|input.features.urgency=high", service);
+        var (driftAlerts, incidents) = WaitForDrift(alerts, "decision.outcome|input.features.urgency=high", service);
+        var alert = driftAlerts.First(a => a.GetProperty("feature").GetString() == "decision.outcome|input.features.urgency=high");
+
+        // The drift moves more than one feature (the segment, the overall outcome, ...), so several alerts arrive.
+        Assert.True(driftAlerts.Count > 1, $"alerts: {string.Join(", ", driftAlerts.Select(a => a.GetProperty("feature").GetString()))}");
+
+        // One drift, one incident: every alert of the drifted agent belongs to it, and its root is the drifted segment.
+        var incident = Assert.Single(incidents);
+        Assert.Equal("urgency=high", incident.GetProperty("root_segment").GetString());
+        var grouped = incident.GetProperty("features").EnumerateArray().Select(f => f.GetProperty("feature").GetString()).ToHashSet();
+        Assert.All(driftAlerts, a => Assert.Contains(a.GetProperty("feature").GetString(), grouped));
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-        var payload = AlertmanagerPayload(alert, "firing");
+        var payload = AlertmanagerPayload(alert, "firing", "c0ffee0123456789");
         var response = await http.PostAsync(new Uri("/webhooks/alertmanager", UriKind.Relative), new StringContent(payload, Encoding.UTF8, "application/json"));
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{service.Output}");
+
+        // The other features' alerts, as separate series with their own fingerprints: the same incident, no second rollback.
+        var fingerprint = 0;
+        foreach (var other in driftAlerts.Where(a => a.GetProperty("feature").GetString() != "decision.outcome|input.features.urgency=high"))
+        {
+            var more = await http.PostAsync(
+                new Uri("/webhooks/alertmanager", UriKind.Relative),
+                new StringContent(AlertmanagerPayload(other, "firing", $"feed{fingerprint++:x12}"), Encoding.UTF8, "application/json"));
+            Assert.True(more.IsSuccessStatusCode, $"{(int)more.StatusCode}: {await more.Content.ReadAsStringAsync()}");
+        }
 
         var result = await applied.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal("\"escalations\"", runtime.Get("route/urgency=high"));
@@ -108,6 +133,8 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
         Assert.Contains(trail, line => line.Contains("\"kind\":\"received\"", StringComparison.Ordinal));
         Assert.Contains(trail, line => line.Contains("\"kind\":\"plan\"", StringComparison.Ordinal));
         Assert.Equal(1, trail.Count(line => line.Contains("\"kind\":\"execution\"", StringComparison.Ordinal)));
+        Assert.Equal(driftAlerts.Count + 1, trail.Count(line => line.Contains("\"kind\":\"received\"", StringComparison.Ordinal)));
+        Assert.Equal(1, Volatile.Read(ref rollbacks));
 
         // The same host serves the OpenTelemetry export (every processed event timed) and dependency readiness.
         var otel = await http.GetStringAsync(new Uri("/metrics/otel", UriKind.Relative));
@@ -124,7 +151,12 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private JsonElement WaitForAlert(string topic, string feature, DriftWatchProcess service)
+    /// <summary>
+    /// Reads the alerts topic until the expected alert and an incident holding it have arrived, then until it has
+    /// been quiet for a few seconds (later alerts of the same drift arrive as the service catches up); returns the
+    /// drifted agent's alerts and the last message of each of its incidents.
+    /// </summary>
+    private (List<JsonElement> Alerts, List<JsonElement> Incidents) WaitForDrift(string topic, string feature, DriftWatchProcess service)
     {
         using var consumer = new Confluent.Kafka.ConsumerBuilder<byte[]?, byte[]>(new Confluent.Kafka.ConsumerConfig
         {
@@ -133,25 +165,49 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
             AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
         }).Build();
         consumer.Subscribe(topic);
-        var seen = new List<string>();
+        var alerts = new List<JsonElement>();
+        var incidents = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (DateTime.UtcNow < deadline && !service.HasExited)
+        DateTime? quietUntil = null;
+        while (DateTime.UtcNow < deadline && !service.HasExited && (quietUntil is null || DateTime.UtcNow < quietUntil))
         {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(250))?.Message is { } message)
+            if (consumer.Consume(TimeSpan.FromMilliseconds(250))?.Message is not { } message)
             {
-                var alert = JsonDocument.Parse(message.Value).RootElement.Clone();
-                seen.Add(alert.GetProperty("feature").GetString()!);
-                if (seen[^1] == feature)
-                {
-                    return alert;
-                }
+                continue;
+            }
+
+            var element = JsonDocument.Parse(message.Value).RootElement.Clone();
+            if (element.GetProperty("agent_id").GetString() != "support-router")
+            {
+                continue;
+            }
+
+            if (element.TryGetProperty("schema", out var schema) && schema.GetString() == "driftwatch.incident/v1")
+            {
+                incidents[element.GetProperty("id").GetString()!] = element;
+            }
+            else
+            {
+                alerts.Add(element);
+            }
+
+            var found = alerts.Any(a => a.GetProperty("feature").GetString() == feature)
+                && incidents.Values.Any(i => i.GetProperty("features").EnumerateArray().Any(f => f.GetProperty("feature").GetString() == feature));
+            if (found)
+            {
+                quietUntil = DateTime.UtcNow.AddSeconds(5);
             }
         }
 
-        throw new TimeoutException($"No alert on {feature} within 120 s; alerts seen: {string.Join(", ", seen)}.\n{service.Output}");
+        if (quietUntil is null)
+        {
+            throw new TimeoutException($"No alert and incident on {feature} within 120 s; alerts seen: {string.Join(", ", alerts.Select(a => a.GetProperty("feature").GetString()))}.\n{service.Output}");
+        }
+
+        return (alerts, [.. incidents.Values]);
     }
 
-    private static string AlertmanagerPayload(JsonElement alert, string status)
+    private static string AlertmanagerPayload(JsonElement alert, string status, string fingerprint)
     {
         var labels = new JsonObject
         {
@@ -181,7 +237,7 @@ public sealed class ClosedLoopTests(KafkaEnvironment kafka) : IDisposable
                     ["startsAt"] = alert.GetProperty("detected_at").GetString(),
                     ["endsAt"] = "0001-01-01T00:00:00Z",
                     ["generatorURL"] = "http://prometheus:9090/graph",
-                    ["fingerprint"] = "c0ffee0123456789",
+                    ["fingerprint"] = fingerprint,
                 },
             },
         }.ToJsonString();

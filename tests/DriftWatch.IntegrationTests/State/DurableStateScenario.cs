@@ -78,6 +78,10 @@ internal sealed class DurableStateScenario
     }
 
     /// <summary>Every message of a one-partition topic, read until nothing new arrives for <paramref name="quiet"/>.</summary>
+    /// <summary>
+    /// The alert lines of the alerts topic; the incidents published beside them (header <c>schema</c>) are left
+    /// out, since a killed instance's incident grouping is not part of the checkpointed state.
+    /// </summary>
     internal static List<string> ReadTopic(string bootstrapServers, string topic, TimeSpan quiet)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]>(new ConsumerConfig
@@ -95,7 +99,11 @@ internal sealed class DurableStateScenario
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result?.Message?.Value is { } value)
             {
-                values.Add(Encoding.UTF8.GetString(value));
+                if (result.Message.Headers?.TryGetLastBytes("schema", out _) != true)
+                {
+                    values.Add(Encoding.UTF8.GetString(value));
+                }
+
                 lastNews = DateTime.UtcNow;
             }
         }

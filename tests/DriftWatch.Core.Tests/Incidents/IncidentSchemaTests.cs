@@ -1,0 +1,42 @@
+using System.Text.Json;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Events;
+using DriftWatch.Core.Incidents;
+
+namespace DriftWatch.Core.Tests.Incidents;
+
+/// <summary>schemas/driftwatch.incident.v1.schema.json must describe what <see cref="IncidentJson"/> writes.</summary>
+public sealed class IncidentSchemaTests
+{
+    [Fact]
+    public void Format_Incident_WritesEveryFieldTheSchemaRequires()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "schemas", "driftwatch.incident.v1.schema.json")));
+        var properties = schema.RootElement.GetProperty("properties");
+        var key = new BehaviourKey("router-a", "production", "route");
+        var at = new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+        var alert = new DriftAlert(key, "decision.outcome|input.features.urgency=high", "chi2", 50, 10, AlertSeverity.Critical, at, at, at, "moved", [new ValueShift("escalations", 0.6, 0.1)]);
+        var incident = Assert.Single(new IncidentTracker().Observe(new DetectionStep([], [alert], [])));
+
+        using var json = JsonDocument.Parse(IncidentJson.Format(incident));
+
+        Assert.Equal(Incident.SchemaId, properties.GetProperty("schema").GetProperty("const").GetString());
+        Assert.Matches(properties.GetProperty("id").GetProperty("pattern").GetString()!, incident.Id);
+        foreach (var required in schema.RootElement.GetProperty("required").EnumerateArray())
+        {
+            Assert.True(json.RootElement.TryGetProperty(required.GetString()!, out _), required.GetString());
+        }
+
+        var feature = json.RootElement.GetProperty("features")[0];
+        foreach (var required in properties.GetProperty("features").GetProperty("items").GetProperty("required").EnumerateArray())
+        {
+            Assert.True(feature.TryGetProperty(required.GetString()!, out _), required.GetString());
+        }
+
+        var root = json.RootElement.GetProperty("roots")[0];
+        foreach (var required in properties.GetProperty("roots").GetProperty("items").GetProperty("required").EnumerateArray())
+        {
+            Assert.True(root.TryGetProperty(required.GetString()!, out _), required.GetString());
+        }
+    }
+}
