@@ -19,7 +19,7 @@ internal static class ReplayCommand
         var alertsOut = new Option<string>("--alerts-out", "-o") { Description = "Where to write alerts, one JSON line each ('-' for stdout).", HelpName = "ALERTS.jsonl", Required = true };
         var stateIn = new Option<string?>("--state-in") { Description = "Start from the detection state a previous replay wrote with --state-out.", HelpName = "STATE" };
         var stateOut = new Option<string?>("--state-out") { Description = "After the last line, write every behaviour's full state here (same records as the changelog topic).", HelpName = "STATE" };
-        var incidentsOut = new Option<string?>("--incidents-out") { Description = "Also group the alerts into incidents and write each opened or updated incident here, one driftwatch.incident/v1 JSON line each ('-' for stdout). With --state-out/--state-in the incident state travels in STATE.incidents.", HelpName = "INCIDENTS.jsonl" };
+        var incidentsOut = new Option<string?>("--incidents-out") { Description = "Also group the alerts into incidents and write each opened or updated incident here, one driftwatch.incident/v1 JSON line each ('-' for stdout). Incident grouping state travels in the --state-out/--state-in file with the rest of the detection state.", HelpName = "INCIDENTS.jsonl" };
         var config = CommonOptions.Config();
         var format = new Option<string>("--format") { Description = "Input format: 'jsonl' (decision and state events) or 'otlp-json' (OpenTelemetry Collector file-exporter lines).", HelpName = "FORMAT", DefaultValueFactory = _ => "jsonl" };
         format.AcceptOnlyFromAmong("jsonl", "otlp-json");
@@ -34,14 +34,13 @@ internal static class ReplayCommand
             using var host = DriftWatchHost.Build(DriftWatchSettings.LoadConfiguration(parse.GetValue(config)), DriftWatchHost.FileSource);
             var detection = await host.Services.GetRequiredService<DriftWatchComponents>().CreateDetectionAsync(cancellationToken).ConfigureAwait(false);
             var incidentsPath = parse.GetValue(incidentsOut);
-            var tracker = incidentsPath is null ? null : detection.Incidents?.Tracker;
             await using var incidentsWriter = incidentsPath switch
             {
                 null => null,
                 "-" => new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { NewLine = "\n" },
                 _ => new StreamWriter(incidentsPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 16) { NewLine = "\n" },
             };
-            // The monitor chain groups incidents itself (IncidentMonitor); the runner only writes them.
+            // The monitor groups incidents itself (IncidentDetector); the runner only writes them.
             var runner = new ReplayRunner(detection.Monitor) { IncidentsOut = incidentsWriter };
             var inputPath = parse.GetValue(input)!;
             if (!File.Exists(inputPath))
@@ -54,12 +53,6 @@ internal static class ReplayCommand
                 await using var state = File.OpenRead(stateInPath);
                 int restored = ReplayState.Read(detection.Detector, state);
                 await Console.Error.WriteLineAsync($"restored {restored:N0} state records from {stateInPath}").ConfigureAwait(false);
-                if (tracker is not null && File.Exists(stateInPath + ".incidents"))
-                {
-                    await using var incidentState = File.OpenRead(stateInPath + ".incidents");
-                    using var incidentReader = new BinaryReader(incidentState);
-                    tracker.ReadState(incidentReader);
-                }
             }
 
             var outPath = parse.GetValue(alertsOut)!;
@@ -94,16 +87,6 @@ internal static class ReplayCommand
                 }
 
                 File.Move(temporary, stateOutPath, overwrite: true);
-                if (tracker is not null)
-                {
-                    await using (var incidentState = File.Create(temporary))
-                    await using (var incidentWriter = new BinaryWriter(incidentState))
-                    {
-                        tracker.WriteState(incidentWriter);
-                    }
-
-                    File.Move(temporary, stateOutPath + ".incidents", overwrite: true);
-                }
             }
 
             if (otlp is not null)

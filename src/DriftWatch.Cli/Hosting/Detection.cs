@@ -50,9 +50,9 @@ internal static class Detection
             detector.PinSnapshot(snapshot);
         }
 
-        // Outermost, so incidents group exactly the alerts the sinks publish.
-        var incidents = new IncidentMonitor(monitor, settings.Incidents);
-        return new DetectionStack(incidents, detector, pinned) { Incidents = incidents };
+        // After the ML detectors, so incidents group every alert the sinks publish; checkpointed with the behaviour.
+        var incidents = IncidentDetector.AddTo(detector, settings.Incidents);
+        return new DetectionStack(monitor, detector, pinned) { Incidents = incidents };
     }
 
     private static async Task<List<BehaviourSnapshot>> PinnedSnapshotsAsync(IConfiguration configuration, CancellationToken cancellationToken)
@@ -79,7 +79,7 @@ internal static class Detection
 internal sealed record DetectionStack(IDriftMonitor Monitor, DriftMonitor Detector, IReadOnlyList<BehaviourSnapshot> Pinned)
 {
     /// <summary>The incident stage around the chain: its tracker state and the directory the rollback webhook reads.</summary>
-    public IncidentMonitor? Incidents { get; init; }
+    public IncidentDetector? Incidents { get; init; }
 
     /// <summary>
     /// A pinned snapshot is the reference for detection and the rollback target alike: each pin becomes the

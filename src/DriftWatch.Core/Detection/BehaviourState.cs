@@ -154,12 +154,12 @@ internal sealed class BehaviourState : IFeatureVisitor
         return summary;
     }
 
-    /// <summary>Tells every sibling detector the alerts the latest event raised.</summary>
-    public void OnAlerts(IReadOnlyList<DriftAlert> alerts)
+    /// <summary>Tells every sibling detector the alerts the latest event raised (none when it only closed windows).</summary>
+    public void OnAlerts(IReadOnlyList<DriftAlert> alerts, DetectorOutput output)
     {
         foreach (var detector in _detectors)
         {
-            detector.OnAlerts(alerts);
+            detector.OnAlerts(alerts, output);
         }
     }
 

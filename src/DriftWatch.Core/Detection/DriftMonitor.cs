@@ -135,9 +135,16 @@ public sealed class DriftMonitor : IDriftMonitor
         }
 
         var step = TakeStep(windows ?? []);
-        if (step.Alerts.Count > 0)
+        if (step.Alerts.Count > 0 || step.Windows.Count > 0)
         {
-            state.OnAlerts(step.Alerts);
+            // Every step that raised alerts or closed windows ends here for the sibling detectors (incident
+            // grouping ages its open incident by the windows only after the step's alerts joined it).
+            state.OnAlerts(step.Alerts, _detectorOutput);
+            if (_detectorOutput.Incidents.Count > 0)
+            {
+                step = step with { Incidents = [.. _detectorOutput.Incidents] };
+                _detectorOutput.Incidents.Clear();
+            }
         }
 
         return step;

@@ -10,7 +10,7 @@ public sealed record DetectionStep(
 {
     public static DetectionStep Empty { get; } = new([], [], []);
 
-    /// <summary>Incidents this step opened or updated, when an incident stage (<c>IncidentMonitor</c>) wraps the monitor.</summary>
+    /// <summary>Incidents this step opened or updated, when incident grouping (<c>IncidentDetector</c>) runs on the monitor.</summary>
     public IReadOnlyList<Incidents.Incident> Incidents { get; init; } = [];
 
     public bool IsEmpty => Scores.Count == 0 && Alerts.Count == 0 && Windows.Count == 0;

@@ -6,7 +6,7 @@ namespace DriftWatch.Core.Incidents;
 /// <summary>
 /// Which incident each alerting feature belongs to, for readers on other threads (the rollback webhook): a
 /// per-feature alert from Prometheus, Grafana or Alertmanager is mapped to its incident, so one drift executes
-/// one rollback. Written by the detection stage (<see cref="IncidentMonitor"/>), read concurrently. Bounded: it
+/// one rollback. Written by the detection stage (<see cref="IncidentDetector"/>), read concurrently. Bounded: it
 /// forgets everything once it holds <see cref="Capacity"/> features, which only costs the deduplication of
 /// alerts of incidents that old.
 /// </summary>

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
-using DriftWatch.Core.Features;
 
 namespace DriftWatch.Core.Incidents;
 
@@ -35,7 +34,7 @@ public sealed class IncidentTracker
         ArgumentNullException.ThrowIfNull(decision);
         if (decision.InputFeatures.Count > 0)
         {
-            For(decision.Key).Profile.Observe(decision);
+            For(decision.Key).Observe(decision);
         }
     }
 
@@ -48,48 +47,24 @@ public sealed class IncidentTracker
             return [];
         }
 
-        List<OpenIncident>? touched = null;
+        List<(OpenIncident Open, BehaviourIncidents Behaviour)>? touched = null;
         foreach (var alert in step.Alerts)
         {
             var behaviour = For(alert.Key);
-            var open = behaviour.Open;
-            if (open is null || !Joins(open, alert, behaviour))
-            {
-                open = behaviour.Open = new OpenIncident(IdOf(alert));
-            }
-
-            if (open.Alerts.Count < _options.MaxAlertsPerIncident)
-            {
-                open.Alerts.Add(alert);
-            }
-
+            var open = behaviour.Take(alert, _options);
             touched ??= [];
-            if (!touched.Contains(open))
+            if (!touched.Exists(t => t.Open == open))
             {
-                touched.Add(open);
+                touched.Add((open, behaviour));
             }
         }
 
-        List<Incident>? results = null;
-        if (touched is not null)
-        {
-            results = new List<Incident>(touched.Count);
-            foreach (var open in touched)
-            {
-                results.Add(Build(open, _behaviours[open.Alerts[0].Key]));
-                open.Published = true;
-            }
-        }
-
+        var results = touched?.ConvertAll(t => t.Behaviour.Publish(t.Open));
         foreach (var window in step.Windows)
         {
-            if (_behaviours.TryGetValue(window.Key, out var behaviour) && behaviour.Open is { } open)
+            if (_behaviours.TryGetValue(window.Key, out var behaviour))
             {
-                open.WindowsClosed++;
-                if (open.WindowsClosed >= _options.RelatedWindows)
-                {
-                    behaviour.Open = null;
-                }
+                behaviour.WindowClosed(_options);
             }
         }
 
@@ -98,7 +73,7 @@ public sealed class IncidentTracker
 
     /// <summary>The incident a feature's alert of <paramref name="key"/> belongs to while it is open, else null.</summary>
     public Incident? OpenIncidentOf(BehaviourKey key) =>
-        _behaviours.TryGetValue(key, out var behaviour) && behaviour.Open is { } open ? Build(open, behaviour) : null;
+        _behaviours.TryGetValue(key, out var behaviour) ? behaviour.Current() : null;
 
     /// <summary>
     /// The deterministic id of the incident a first alert opens: a hash of the behaviour, the alert's feature,
@@ -139,19 +114,7 @@ public sealed class IncidentTracker
             writer.Write(key.AgentId);
             writer.Write(key.Environment);
             writer.Write(key.DecisionName);
-            behaviour.Profile.WriteState(writer);
-            writer.Write(behaviour.Open is not null);
-            if (behaviour.Open is { } open)
-            {
-                writer.Write(open.Id);
-                writer.Write(open.WindowsClosed);
-                writer.Write(open.Published);
-                writer.Write(open.Alerts.Count);
-                foreach (var alert in open.Alerts)
-                {
-                    AlertState.Write(writer, alert);
-                }
-            }
+            behaviour.Write(writer);
         }
     }
 
@@ -170,20 +133,7 @@ public sealed class IncidentTracker
         for (int i = 0; i < count; i++)
         {
             var key = new BehaviourKey(reader.ReadString(), reader.ReadString(), reader.ReadString());
-            var behaviour = new BehaviourIncidents(SegmentProfile.ReadState(reader));
-            if (reader.ReadBoolean())
-            {
-                var open = new OpenIncident(reader.ReadString()) { WindowsClosed = reader.ReadInt32(), Published = reader.ReadBoolean() };
-                int alerts = reader.ReadInt32();
-                for (int a = 0; a < alerts; a++)
-                {
-                    open.Alerts.Add(AlertState.Read(reader, key));
-                }
-
-                behaviour.Open = open.Alerts.Count > 0 ? open : null;
-            }
-
-            _behaviours[key] = behaviour;
+            _behaviours[key] = BehaviourIncidents.Read(reader, key);
         }
     }
 
@@ -196,93 +146,5 @@ public sealed class IncidentTracker
         }
 
         return behaviour;
-    }
-
-    private bool Joins(OpenIncident open, DriftAlert alert, BehaviourIncidents behaviour)
-    {
-        if (open.WindowsClosed < _options.GroupWindows)
-        {
-            return true;
-        }
-
-        if (open.WindowsClosed >= _options.RelatedWindows || MoveOf(alert) is not { } move)
-        {
-            return false;
-        }
-
-        move = behaviour.Profile.MoveOf(move.Feature) ?? move;
-        var moves = MovesOf(open, behaviour);
-        var roots = RootSegmentAnalyzer.Analyze(moves, behaviour.Profile);
-        var rootMoves = moves.Where(m => roots.Any(r => r.Root == m.Feature)).ToList();
-        return rootMoves.Count > 0 && RootSegmentAnalyzer.Related(move, rootMoves, behaviour.Profile);
-    }
-
-    /// <summary>
-    /// The moves of the incident's segment alerts, from the behaviour's own segment profile (every outcome value)
-    /// where it has them, else from the alert's top shifts.
-    /// </summary>
-    private static List<SegmentMove> MovesOf(OpenIncident open, BehaviourIncidents behaviour) =>
-        open.Alerts
-            .Select(MoveOf)
-            .OfType<SegmentMove>()
-            .Select(m => behaviour.Profile.MoveOf(m.Feature) ?? m)
-            .ToList();
-
-    private static SegmentMove? MoveOf(DriftAlert alert)
-    {
-        if (!FeatureId.TryParse(alert.Feature, out var id) || id.Family is not (FeatureFamily.ConditionalOutcome or FeatureFamily.Outcome))
-        {
-            return null;
-        }
-
-        var delta = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var shift in alert.TopShifts)
-        {
-            delta[shift.Value] = shift.Current - shift.Reference;
-        }
-
-        return new SegmentMove(id, delta);
-    }
-
-    private static Incident Build(OpenIncident open, BehaviourIncidents behaviour)
-    {
-        var first = open.Alerts[0];
-        var features = open.Alerts
-            .Select(a => new IncidentFeature(
-                a.Feature,
-                a.Detector,
-                a.Score,
-                a.Threshold,
-                a.Threshold > 0 && double.IsFinite(a.Score) ? a.Score / a.Threshold : 0,
-                a.TopShifts.Count > 0 ? a.TopShifts.Max(s => Math.Abs(s.Current - s.Reference)) : null,
-                a.Severity,
-                a.DetectedAt,
-                AlertKeyOf(a)))
-            .OrderByDescending(f => f.Evidence)
-            .ThenByDescending(f => f.Effect ?? 0)
-            .ThenBy(f => f.Feature, StringComparer.Ordinal)
-            .ToList();
-        var moves = MovesOf(open, behaviour);
-        var roots = RootSegmentAnalyzer.Analyze(moves, behaviour.Profile);
-        var last = open.Alerts.Max(a => a.DetectedAt);
-        return new Incident(open.Id, first.Key, open.Published ? IncidentStatus.Updated : IncidentStatus.Opened, first.DetectedAt, last, features, roots);
-    }
-
-    private sealed class BehaviourIncidents(SegmentProfile profile)
-    {
-        public SegmentProfile Profile { get; } = profile;
-
-        public OpenIncident? Open { get; set; }
-    }
-
-    private sealed class OpenIncident(string id)
-    {
-        public string Id { get; } = id;
-
-        public List<DriftAlert> Alerts { get; } = [];
-
-        public int WindowsClosed { get; set; }
-
-        public bool Published { get; set; }
     }
 }

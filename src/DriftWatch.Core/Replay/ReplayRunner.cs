@@ -39,7 +39,7 @@ public sealed class ReplayRunner
     }
 
     /// <summary>
-    /// Groups the alerts into incidents when set (not needed when the monitor is an <see cref="IncidentMonitor"/>):
+    /// Groups the alerts into incidents when set (not needed when an <see cref="IncidentDetector"/> runs on the monitor):
     /// every incident the run opens or updates is written to <see cref="IncidentsOut"/> as one
     /// <c>driftwatch.incident/v1</c> line, after the alert lines of the same event.
     /// </summary>
@@ -352,7 +352,7 @@ public sealed class ReplayRunner
 
     private void ObserveIncidents(DetectionStep step)
     {
-        // A monitor wrapped in an IncidentMonitor brings its incidents; otherwise this runner's tracker groups.
+        // A monitor with an IncidentDetector brings its incidents; otherwise this runner's tracker groups.
         var incidents = step.Incidents.Count > 0 ? step.Incidents : Incidents?.Observe(step) ?? [];
         if (IncidentsOut is null)
         {

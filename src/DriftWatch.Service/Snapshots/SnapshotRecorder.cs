@@ -178,7 +178,7 @@ public sealed class SnapshotRecorder : IDriftMonitor, IBehaviourDetector, IAsync
         {
         }
 
-        public void OnAlerts(IReadOnlyList<DriftAlert> alerts)
+        public void OnAlerts(IReadOnlyList<DriftAlert> alerts, DetectorOutput output)
         {
             if (_period is not null && alerts.Any(a => a.Key == key))
             {

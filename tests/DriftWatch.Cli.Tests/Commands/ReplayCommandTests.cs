@@ -55,7 +55,7 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.Equal(0, await Invoke("replay", "--input", part2, "--alerts-out", Path.Combine(_directory, "a2.jsonl"), "--incidents-out", second, "--state-in", state));
 
         var incidents = await File.ReadAllLinesAsync(whole);
-        Assert.True(File.Exists(state + ".incidents"));
+        Assert.False(File.Exists(state + ".incidents")); // the grouping state is inside the state file
         string[] parts = [.. await File.ReadAllLinesAsync(first), .. await File.ReadAllLinesAsync(second)];
         Assert.Equal(incidents, parts);
         var drift = incidents.Select(line => JsonDocument.Parse(line).RootElement)

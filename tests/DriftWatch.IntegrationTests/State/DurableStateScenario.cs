@@ -12,8 +12,9 @@ namespace DriftWatch.IntegrationTests.State;
 /// </summary>
 internal sealed class DurableStateScenario
 {
-    private DurableStateScenario(List<(string Key, byte[] Value)> messages, List<string> eventIds, List<string> expectedAlerts, int onsetIndex, string? preDriftVersion, string causalVersion)
+    private DurableStateScenario(List<(string Key, byte[] Value)> messages, List<string> eventIds, List<string> expectedAlerts, List<string> expectedIncidentIds, int onsetIndex, string? preDriftVersion, string causalVersion)
     {
+        ExpectedIncidentIds = expectedIncidentIds;
         PreDriftStateVersion = preDriftVersion;
         CausalStateVersion = causalVersion;
         Messages = messages;
@@ -27,6 +28,9 @@ internal sealed class DurableStateScenario
     internal List<string> EventIds { get; }
 
     internal List<string> ExpectedAlerts { get; }
+
+    /// <summary>The ids of the incidents one uninterrupted replay groups the alerts into, sorted.</summary>
+    internal List<string> ExpectedIncidentIds { get; }
 
     /// <summary>The drifting agent's state_version at the end of its reference window: the right rollback target.</summary>
     internal string? PreDriftStateVersion { get; }
@@ -72,17 +76,28 @@ internal sealed class DurableStateScenario
         }
 
         var alerts = new StringWriter();
-        await new ReplayRunner().RunAsync(new StringReader(lines.ToString()), alerts);
+        var incidents = new StringWriter();
+        var monitor = new Core.Detection.DriftMonitor();
+        Core.Incidents.IncidentDetector.AddTo(monitor);
+        await new ReplayRunner(monitor) { IncidentsOut = incidents }.RunAsync(new StringReader(lines.ToString()), alerts);
         var expected = alerts.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
-        return new DurableStateScenario(messages, ids, expected, onsetIndex, preDrift, simulator.Manifest.Scenarios[0].CausalStateVersion);
+        return new DurableStateScenario(messages, ids, expected, IncidentIds(incidents.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)), onsetIndex, preDrift, simulator.Manifest.Scenarios[0].CausalStateVersion);
     }
 
-    /// <summary>Every message of a one-partition topic, read until nothing new arrives for <paramref name="quiet"/>.</summary>
+    /// <summary>The distinct incident ids of <c>driftwatch.incident/v1</c> lines, sorted.</summary>
+    internal static List<string> IncidentIds(IEnumerable<string> incidentLines) =>
+        incidentLines
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("id").GetString()!)
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>
-    /// The alert lines of the alerts topic; the incidents published beside them (header <c>schema</c>) are left
-    /// out, since a killed instance's incident grouping is not part of the checkpointed state.
+    /// The alert lines of a one-partition alerts topic, read until nothing new arrives for
+    /// <paramref name="quiet"/>; with <paramref name="incidents"/>, the incident lines published beside them
+    /// (header <c>schema</c>) instead.
     /// </summary>
-    internal static List<string> ReadTopic(string bootstrapServers, string topic, TimeSpan quiet)
+    internal static List<string> ReadTopic(string bootstrapServers, string topic, TimeSpan quiet, bool incidents = false)
     {
         using var consumer = new ConsumerBuilder<byte[]?, byte[]>(new ConsumerConfig
         {
@@ -99,7 +114,7 @@ internal sealed class DurableStateScenario
             var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
             if (result?.Message?.Value is { } value)
             {
-                if (result.Message.Headers?.TryGetLastBytes("schema", out _) != true)
+                if ((result.Message.Headers?.TryGetLastBytes("schema", out _) == true) == incidents)
                 {
                     values.Add(Encoding.UTF8.GetString(value));
                 }

@@ -186,6 +186,11 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
                 && a.GetProperty("feature").GetString() == "decision.outcome|input.features.urgency=high")
             .ToList();
         Assert.Single(drift);
+
+        // Incident grouping is checkpointed with the behaviour: the kills split no incident and rename none.
+        var incidents = DurableStateScenario.ReadTopic(kafka.BootstrapServers, topics.Alerts, TimeSpan.FromSeconds(1), incidents: true);
+        Assert.NotEmpty(scenario.ExpectedIncidentIds);
+        Assert.Equal(scenario.ExpectedIncidentIds, DurableStateScenario.IncidentIds(incidents));
     }
 
     [Fact]

@@ -34,8 +34,11 @@ public interface IBehaviourDetectorState
     /// <summary>An event of the behaviour, already part of the filling window; results go to <paramref name="output"/>.</summary>
     void OnEvent(DecisionEvent decision, DetectorOutput output);
 
-    /// <summary>The alerts (of every detector) the behaviour's latest event raised; none by default.</summary>
-    void OnAlerts(IReadOnlyList<DriftAlert> alerts)
+    /// <summary>
+    /// The end of a step of the behaviour that raised alerts or closed windows: the alerts (of every detector)
+    /// its latest event raised, possibly none. Incidents go to <paramref name="output"/>. Nothing by default.
+    /// </summary>
+    void OnAlerts(IReadOnlyList<DriftAlert> alerts, DetectorOutput output)
     {
     }
 
@@ -65,9 +68,14 @@ public sealed class DetectorOutput
 
     internal List<DriftAlert> Alerts { get; } = [];
 
+    internal List<Incidents.Incident> Incidents { get; } = [];
+
     /// <summary>Adds a window score.</summary>
     public void Add(FeatureScore score) => Scores.Add(score ?? throw new ArgumentNullException(nameof(score)));
 
     /// <summary>Adds an alert.</summary>
     public void Add(DriftAlert alert) => Alerts.Add(alert ?? throw new ArgumentNullException(nameof(alert)));
+
+    /// <summary>Adds an incident the step opened or updated.</summary>
+    public void Add(Incidents.Incident incident) => Incidents.Add(incident ?? throw new ArgumentNullException(nameof(incident)));
 }

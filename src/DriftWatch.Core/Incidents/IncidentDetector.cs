@@ -1,0 +1,120 @@
+using System.Globalization;
+using DriftWatch.Core.Detection;
+using DriftWatch.Core.Detection.Detectors;
+using DriftWatch.Core.Events;
+
+namespace DriftWatch.Core.Incidents;
+
+/// <summary>
+/// Incident grouping inside the monitor's behaviour state: registered on a <see cref="DriftMonitor"/>, it sees
+/// every alert of every detector and every window close of a behaviour, groups the alerts by the rule of
+/// <see cref="IncidentTracker"/>, adds the incidents a step opened or updated to the step
+/// (<see cref="DetectionStep.Incidents"/>) and records them in <see cref="Directory"/> for the rollback webhook.
+/// Its per-behaviour state (segment profile, open incident) is checkpointed, restored and evicted with the
+/// behaviour, so a restart in the middle of a drift keeps adding to the same incident.
+/// </summary>
+public sealed class IncidentDetector : IBehaviourDetector
+{
+    /// <summary>The name that tags this detector's section of a checkpoint record.</summary>
+    public const string DetectorName = "incidents";
+
+    private const byte StateVersion = 1;
+
+    private readonly IncidentOptions _options;
+
+    public IncidentDetector(IncidentOptions? options = null, IncidentDirectory? directory = null)
+    {
+        _options = options ?? new IncidentOptions();
+        _options.Validate();
+        Directory = directory ?? new IncidentDirectory();
+        SettingsFingerprint = string.Join(
+            ';',
+            _options.GroupWindows.ToString(CultureInfo.InvariantCulture),
+            _options.RelatedWindows.ToString(CultureInfo.InvariantCulture),
+            _options.MaxAlertsPerIncident.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Registers incident grouping on <paramref name="monitor"/>, which must not hold behaviour state yet.</summary>
+    public static IncidentDetector AddTo(DriftMonitor monitor, IncidentOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(monitor);
+        var detector = new IncidentDetector(options);
+        monitor.AddDetector(detector);
+        return detector;
+    }
+
+    /// <summary>The incident of each alerting feature, for the rollback webhook. Thread-safe.</summary>
+    public IncidentDirectory Directory { get; }
+
+    /// <inheritdoc />
+    public string Name => DetectorName;
+
+    /// <inheritdoc />
+    public string SettingsFingerprint { get; }
+
+    /// <inheritdoc />
+    public IBehaviourDetectorState CreateState(BehaviourKey key) => new State(this, key);
+
+    private sealed class State(IncidentDetector owner, BehaviourKey key) : IBehaviourDetectorState
+    {
+        private BehaviourIncidents _incidents = new(new SegmentProfile());
+        private int _windowsClosed;
+
+        public void OnEvent(DecisionEvent decision, DetectorOutput output) => _incidents.Observe(decision);
+
+        // Counted now, applied when the step ends: alerts of the step that closed a window still join by the
+        // count before it.
+        public void OnWindowClosed(in ClosedWindow window, DetectorOutput output) => _windowsClosed++;
+
+        public void OnAlerts(IReadOnlyList<DriftAlert> alerts, DetectorOutput output)
+        {
+            List<OpenIncident>? touched = null;
+            foreach (var alert in alerts)
+            {
+                var open = _incidents.Take(alert, owner._options);
+                touched ??= [];
+                if (!touched.Contains(open))
+                {
+                    touched.Add(open);
+                }
+            }
+
+            if (touched is not null)
+            {
+                foreach (var open in touched)
+                {
+                    var incident = _incidents.Publish(open);
+                    owner.Directory.Record(incident);
+                    output.Add(incident);
+                }
+            }
+
+            for (; _windowsClosed > 0; _windowsClosed--)
+            {
+                _incidents.WindowClosed(owner._options);
+            }
+        }
+
+        public void WriteState(BinaryWriter writer)
+        {
+            writer.Write(StateVersion);
+            _incidents.Write(writer);
+        }
+
+        public void ReadState(BinaryReader reader)
+        {
+            byte version = reader.ReadByte();
+            if (version != StateVersion)
+            {
+                throw new InvalidDataException($"Incident state version {version} of {key} is not supported (expected {StateVersion}).");
+            }
+
+            _incidents = BehaviourIncidents.Read(reader, key);
+            if (_incidents.Open is { } open)
+            {
+                // The webhook finds the restored incident of a redelivered alert.
+                owner.Directory.Record(_incidents.Current()!);
+            }
+        }
+    }
+}
