@@ -54,31 +54,13 @@ internal sealed class DriftWatchAgent : DelegatingAIAgent
         Activity? activity = Activity.Current;
         ChatOptions? chatOptions = (options as ChatClientAgentRunOptions)?.ChatOptions;
         var updates = new List<AgentResponseUpdate>();
-        IAsyncEnumerator<AgentResponseUpdate> stream = base.RunCoreStreamingAsync(messages, session, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        try
+        await foreach (var update in ChatTurnMapper.Capture(
+            base.RunCoreStreamingAsync(messages, session, options, cancellationToken),
+            updates,
+            () => ChatTurnMapper.PublishSafely(_publisher, () => _mapper.MapFailure(messages, chatOptions, time.GetElapsedTime(start), activity)),
+            cancellationToken).ConfigureAwait(false))
         {
-            while (true)
-            {
-                try
-                {
-                    if (!await stream.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    ChatTurnMapper.PublishSafely(_publisher, () => _mapper.MapFailure(messages, chatOptions, time.GetElapsedTime(start), activity));
-                    throw;
-                }
-
-                updates.Add(stream.Current);
-                yield return stream.Current;
-            }
-        }
-        finally
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            yield return update;
         }
 
         ChatTurnMapper.PublishSafely(_publisher, () => _mapper.Map(messages, chatOptions, updates.ToAgentResponse().AsChatResponse(), time.GetElapsedTime(start), activity));

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace DriftWatch.Client.Chat;
@@ -35,6 +36,41 @@ internal sealed class ChatTurnMapper
     }
 
     public TimeProvider Time => _options.TimeProvider;
+
+    /// <summary>
+    /// Passes a streamed turn's updates through, keeping each in <paramref name="updates"/>; when the stream
+    /// fails (not by cancellation), <paramref name="onFailure"/> runs before the failure goes on to the caller.
+    /// </summary>
+    public static async IAsyncEnumerable<T> Capture<T>(
+        IAsyncEnumerable<T> source, List<T> updates, Action onFailure, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        IAsyncEnumerator<T> stream = source.GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await stream.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    onFailure();
+                    throw;
+                }
+
+                updates.Add(stream.Current);
+                yield return stream.Current;
+            }
+        }
+        finally
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Publishes a decision built by <paramref name="build"/>; nothing it does may reach the agent.</summary>
     public static void PublishSafely(DecisionPublisher publisher, Func<AgentDecision> build)

@@ -48,31 +48,13 @@ internal sealed class DriftWatchChatClient : DelegatingChatClient
         long start = _time.GetTimestamp();
         Activity? activity = Activity.Current;
         var updates = new List<ChatResponseUpdate>();
-        IAsyncEnumerator<ChatResponseUpdate> stream = base.GetStreamingResponseAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
-        try
+        await foreach (var update in ChatTurnMapper.Capture(
+            base.GetStreamingResponseAsync(messages, options, cancellationToken),
+            updates,
+            () => ChatTurnMapper.PublishSafely(_publisher, () => _mapper.MapFailure(messages, options, _time.GetElapsedTime(start), activity)),
+            cancellationToken).ConfigureAwait(false))
         {
-            while (true)
-            {
-                try
-                {
-                    if (!await stream.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (Exception) when (!cancellationToken.IsCancellationRequested)
-                {
-                    ChatTurnMapper.PublishSafely(_publisher, () => _mapper.MapFailure(messages, options, _time.GetElapsedTime(start), activity));
-                    throw;
-                }
-
-                updates.Add(stream.Current);
-                yield return stream.Current;
-            }
-        }
-        finally
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
+            yield return update;
         }
 
         ChatTurnMapper.PublishSafely(_publisher, () => _mapper.Map(messages, options, updates.ToChatResponse(), _time.GetElapsedTime(start), activity));
