@@ -265,14 +265,20 @@ internal sealed class BehaviourState : IFeatureVisitor
         writer.WriteTime(_windowEnd);
         writer.Write(_referenceEvents);
         writer.Write(_budget?.FeatureCount ?? -1);
-        writer.Write7BitEncodedInt(_trackers.Count);
-        foreach (var tracker in _trackers)
+
+        // Compressed: while the reference fills, numeric trackers keep their raw values, and those (with the
+        // counters) shrink about four times, which keeps a filling behaviour's record well under 64 KB.
+        writer.WriteCompressed(section =>
         {
-            writer.Write((byte)tracker.Id.Family);
-            writer.WriteNullable(tracker.Id.Key);
-            writer.WriteNullable(tracker.Id.Segment);
-            tracker.WriteTo(writer);
-        }
+            section.Write7BitEncodedInt(_trackers.Count);
+            foreach (var tracker in _trackers)
+            {
+                section.Write((byte)tracker.Id.Family);
+                section.WriteNullable(tracker.Id.Key);
+                section.WriteNullable(tracker.Id.Segment);
+                tracker.WriteTo(section);
+            }
+        });
 
         // One length-prefixed section per sibling detector, named, so a reader can tell a record of other
         // detectors from a corrupt one and never reads one detector's bytes as another's.
@@ -300,21 +306,26 @@ internal sealed class BehaviourState : IFeatureVisitor
         state._windowEnd = reader.ReadTime();
         state._referenceEvents = reader.ReadInt64();
         int budget = reader.ReadInt32();
-        int trackers = reader.ReadLength();
-        for (int i = 0; i < trackers; i++)
-        {
-            var family = (FeatureFamily)reader.ReadByte();
-            string? featureKey = reader.ReadNullableString();
-            string? segment = reader.ReadNullableString();
-            var id = FeatureId.Create(family, featureKey, segment);
-            var tracker = state.TrackerFor(id);
-            if (tracker is null || tracker.Id != id || state._trackers.Count != i + 1 || !ReferenceEquals(tracker, state._trackers[i]))
+        reader.ReadCompressed(
+            section =>
             {
-                throw new InvalidDataException($"Checkpointed feature {id} of {key} does not fit the current detection settings.");
-            }
+                int trackers = section.ReadLength();
+                for (int i = 0; i < trackers; i++)
+                {
+                    var family = (FeatureFamily)section.ReadByte();
+                    string? featureKey = section.ReadNullableString();
+                    string? segment = section.ReadNullableString();
+                    var id = FeatureId.Create(family, featureKey, segment);
+                    var tracker = state.TrackerFor(id);
+                    if (tracker is null || tracker.Id != id || state._trackers.Count != i + 1 || !ReferenceEquals(tracker, state._trackers[i]))
+                    {
+                        throw new InvalidDataException($"Checkpointed feature {id} of {key} does not fit the current detection settings.");
+                    }
 
-            tracker.ReadFrom(reader);
-        }
+                    tracker.ReadFrom(section);
+                }
+            },
+            $"the feature trackers of {key}");
 
         if (budget >= 0)
         {

@@ -28,17 +28,17 @@ public sealed record CheckpointHeader(CheckpointKind Kind, string AgentId, strin
 public sealed class CheckpointException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// The checkpoint record format (format version 2): the magic <c>DWST</c>, the format version, the kind, a
+/// The checkpoint record format (format version 3): the magic <c>DWST</c>, the format version, the kind, a
 /// fingerprint of the detection settings (sibling detectors included), the header, then the state itself; a
-/// behaviour's state ends with one named, Brotli-compressed, length-prefixed section per sibling detector or
-/// observer (version 2 added them). The same bytes are a value of
+/// behaviour's state holds its feature trackers in one Brotli-compressed, length-prefixed section (version 3)
+/// and ends with one named, compressed section per sibling detector or observer (version 2 added them). The same bytes are a value of
 /// the compacted changelog topic and an entry of a replay state file. A record written under other
 /// detection settings is refused rather than misread.
 /// </summary>
 public static class StateCheckpoint
 {
     /// <summary>The format version written; older or newer versions are refused.</summary>
-    public const byte FormatVersion = 2;
+    public const byte FormatVersion = 3;
 
     private static ReadOnlySpan<byte> Magic => "DWST"u8;
 
