@@ -1,6 +1,5 @@
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Detection.Checkpoints;
-using DriftWatch.Core.Snapshots;
 
 namespace DriftWatch.Api.Rollback;
 
@@ -11,13 +10,11 @@ namespace DriftWatch.Api.Rollback;
 /// seen since a restart) is read from its latest checkpoint. Pinned baselines (from pinned snapshots) win.
 /// Thread-safe.
 /// </summary>
-public sealed class MonitorBaselineCatalog : IBaselineCatalog
+public sealed class MonitorBaselineCatalog : HistoryBaselineCatalog
 {
     private readonly DriftMonitor _detector;
     private readonly Func<string, byte[]?>? _loadCheckpoint;
     private readonly Func<bool>? _restored;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<(string Agent, string Environment), RollbackBaseline> _pinned = [];
 
     /// <summary>
     /// Reads histories from <paramref name="detector"/>; <paramref name="loadCheckpoint"/>, when given, finds the
@@ -32,50 +29,10 @@ public sealed class MonitorBaselineCatalog : IBaselineCatalog
     }
 
     /// <inheritdoc />
-    public bool Complete => _restored?.Invoke() ?? true;
-
-    /// <summary>Pins a baseline explicitly, e.g. from a pinned snapshot; it wins over observed ones.</summary>
-    public void Pin(string agentId, string environment, RollbackBaseline baseline)
-    {
-        ArgumentNullException.ThrowIfNull(baseline);
-        lock (_gate)
-        {
-            _pinned[(agentId, environment)] = baseline;
-        }
-    }
+    public override bool Complete => _restored?.Invoke() ?? true;
 
     /// <inheritdoc />
-    public ValueTask<RollbackBaseline?> FindLastGoodAsync(string agentId, string environment, DateTimeOffset driftOnset, CancellationToken cancellationToken)
-    {
-        lock (_gate)
-        {
-            if (_pinned.TryGetValue((agentId, environment), out var pinned))
-            {
-                return ValueTask.FromResult<RollbackBaseline?>(pinned);
-            }
-        }
-
-        var found = History(agentId, environment)?.LastGoodBefore(driftOnset);
-        return ValueTask.FromResult(found is null ? null : new RollbackBaseline(found.AgentVersion, found.StateVersion, found.LastSeen));
-    }
-
-    /// <inheritdoc />
-    public ValueTask<IReadOnlyList<string>> FindChangedStateKeysAsync(
-        string agentId,
-        string environment,
-        RollbackBaseline baseline,
-        string feature,
-        DateTimeOffset driftOnset,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(baseline);
-        ArgumentException.ThrowIfNullOrEmpty(feature);
-        var changes = History(agentId, environment)?.StateChanges ?? [];
-        var ranked = RollbackAttribution.Rank(new DriftObservation(agentId, environment, feature, driftOnset), baseline.LastSeen, [.. changes]);
-        return ValueTask.FromResult(RollbackAttribution.KeysToRevert(ranked));
-    }
-
-    private AgentHistory? History(string agentId, string environment)
+    protected override AgentHistory? History(string agentId, string environment)
     {
         if (_detector.HistoryOf(agentId, environment) is { } history)
         {

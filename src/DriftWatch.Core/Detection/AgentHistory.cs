@@ -27,12 +27,19 @@ public sealed class AgentHistory
     private readonly Lock _gate = new();
     private readonly List<ReferenceVersion> _reference = [];
     private readonly Queue<StateEvent> _changes = new();
+    private readonly int _maxStateChanges;
     private long _decisions;
 
-    internal AgentHistory(string agentId, string environment)
+    /// <summary>
+    /// An empty history. The monitor keeps one per agent and environment; a catalog fed without a monitor
+    /// (<c>InMemoryBaselineCatalog</c>) keeps its own, with up to <paramref name="maxStateChanges"/> state changes.
+    /// </summary>
+    public AgentHistory(string agentId, string environment, int maxStateChanges = MaxStateChanges)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxStateChanges, 1);
         AgentId = agentId;
         Environment = environment;
+        _maxStateChanges = maxStateChanges;
     }
 
     public string AgentId { get; }
@@ -96,8 +103,10 @@ public sealed class AgentHistory
         }
     }
 
-    internal void Observe(DecisionEvent decision, int referenceEvents)
+    /// <summary>Records the versions a decision ran with, while the first <paramref name="referenceEvents"/> decisions last.</summary>
+    public void Observe(DecisionEvent decision, int referenceEvents)
     {
+        ArgumentNullException.ThrowIfNull(decision);
         lock (_gate)
         {
             if (_decisions++ >= referenceEvents)
@@ -123,11 +132,13 @@ public sealed class AgentHistory
         }
     }
 
-    internal void Observe(StateEvent state)
+    /// <summary>Records a state change; the oldest is dropped beyond the cap.</summary>
+    public void Observe(StateEvent state)
     {
+        ArgumentNullException.ThrowIfNull(state);
         lock (_gate)
         {
-            if (_changes.Count == MaxStateChanges)
+            if (_changes.Count >= _maxStateChanges)
             {
                 _changes.Dequeue();
             }
