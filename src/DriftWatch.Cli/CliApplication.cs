@@ -32,16 +32,46 @@ internal static class CliApplication
         {
             return await Build().Parse(args).InvokeAsync(configuration, stopping.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidOperationException or FormatException or Core.Detection.Checkpoints.CheckpointException or Microsoft.Extensions.Options.OptionsValidationException)
-        {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             return 130;
         }
+        catch (Exception ex)
+        {
+            return await ReportAsync(ex, Console.Error).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>
+    /// Turns a failure into one <c>error:</c> line and an exit code: 2 for what the operator can fix in the
+    /// command or its configuration, 1 for a runtime failure (a sink still down after its retries, a broken
+    /// disk). A stack trace helps nobody who runs the command, and an unhandled exception would end the
+    /// process with an abort code that service managers read as a crash rather than a reported failure.
+    /// </summary>
+    internal static async Task<int> ReportAsync(Exception failure, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        ArgumentNullException.ThrowIfNull(error);
+        if (IsUsage(failure))
+        {
+            await error.WriteLineAsync($"error: {failure.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        var text = new System.Text.StringBuilder("error: ").Append(failure.Message);
+        for (var inner = failure.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            text.Append(" <- ").Append(inner.Message);
+        }
+
+        text.Append(" (").Append(failure.GetType().Name).Append(')');
+        await error.WriteLineAsync(text.ToString()).ConfigureAwait(false);
+        return 1;
+    }
+
+    private static bool IsUsage(Exception failure) =>
+        failure is ArgumentException or FileNotFoundException or InvalidOperationException or FormatException
+            or Core.Detection.Checkpoints.CheckpointException or Microsoft.Extensions.Options.OptionsValidationException;
 
     private static void Stop(PosixSignalContext context, CancellationTokenSource stopping)
     {
