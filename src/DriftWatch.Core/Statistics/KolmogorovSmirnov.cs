@@ -21,11 +21,12 @@ internal static class KolmogorovSmirnov
             return 0;
         }
 
+        // |i/n1 - j/n2| = |i·n2 - j·n1| / (n1·n2): the walk compares integers and divides once at the end.
         int i = 0;
         int j = 0;
-        double d = 0;
-        double n1 = sortedA.Length;
-        double n2 = sortedB.Length;
+        long n1 = sortedA.Length;
+        long n2 = sortedB.Length;
+        long widest = 0;
         while (i < sortedA.Length && j < sortedB.Length)
         {
             double x = Math.Min(sortedA[i], sortedB[j]);
@@ -39,10 +40,10 @@ internal static class KolmogorovSmirnov
                 j++;
             }
 
-            d = Math.Max(d, Math.Abs((i / n1) - (j / n2)));
+            widest = Math.Max(widest, Math.Abs((i * n2) - (j * n1)));
         }
 
-        return d;
+        return widest / (double)(n1 * n2);
     }
 
     /// <summary>Exact p-value when m·n is small enough, the asymptotic one otherwise.</summary>
@@ -78,9 +79,11 @@ internal static class KolmogorovSmirnov
         // s, which is several times cheaper and moves the result by a few units in the last place.
         long bound = h * g;
         long total = (long)m + n;
-        // Index i + 1 holds cell (i, s - i); index 0 stands for i = -1, which is only ever multiplied by 0.
-        var previous = new double[m + 3];
-        var current = new double[m + 3];
+        // Index i + 1 holds cell (i, s - i); index 0 stands for i = -1, which is only ever multiplied by 0. The
+        // padding lets the last vector of a diagonal run past its end instead of finishing cell by cell.
+        int width = Vector.IsHardwareAccelerated ? Vector<double>.Count : 1;
+        var previous = new double[m + 3 + width];
+        var current = new double[m + 3 + width];
         previous.AsSpan().Fill(1);
         current.AsSpan().Fill(1);
         previous[1] = 0; // cell (0, 0)
@@ -110,6 +113,8 @@ internal static class KolmogorovSmirnov
             if (first <= last)
             {
                 Diagonal(previous, current, (int)first, (int)last, s, ramp);
+                // The cells the last vector wrote past the diagonal's end are not part of it: back to 1.
+                current.AsSpan((int)last + 2, width - 1).Fill(1);
             }
 
             // The band moves by less than one cell per diagonal, so the next diagonal reads this one only
@@ -133,7 +138,8 @@ internal static class KolmogorovSmirnov
         {
             var sums = new Vector<double>(sum);
             var inverses = new Vector<double>(inverse);
-            for (; i + Vector<double>.Count - 1 <= high; i += Vector<double>.Count)
+            // The last vector may reach up to Count - 1 cells past high: the caller pads and resets them.
+            for (; i <= high; i += Vector<double>.Count)
             {
                 var left = new Vector<double>(i) + ramp;
                 var fromLeft = left * new Vector<double>(previous, i);
