@@ -166,6 +166,13 @@ internal sealed class CountTracker : FeatureTracker
         int slots = Slots;
         double floor = context.Options.MinJensenShannonEffect;
         double js = SmoothedJensenShannon(slots);
+        if (budget.IsLook && js < floor)
+        {
+            // An interim look only asks whether the test fires, which needs the effect floor met too: below it,
+            // the exact tests (the costly part) cannot change the answer.
+            return new WindowTest(DetectorNames.ChiSquare, 0, double.MaxValue, double.NaN, DetectorNames.JensenShannon, js, floor);
+        }
+
         var sparse = SparseHomogeneity.Test(_reference.AsSpan(0, slots), _current.AsSpan(0, slots), Dispersion);
         if (!sparse.HasChiSquare && !sparse.HasExact)
         {
@@ -221,14 +228,22 @@ internal sealed class CountTracker : FeatureTracker
     {
         var chi = PooledChiSquare();
         int slots = Slots;
+        double floor = context.Options.MinJensenShannonEffect;
+        double dispersion = Dispersion;
+        double threshold = chi.DegreesOfFreedom > 0 ? dispersion * context.ChiSquareThreshold(budget, (int)chi.DegreesOfFreedom) : double.MaxValue;
+        if (budget.IsLook && !(chi.Statistic > threshold))
+        {
+            // An interim look only asks whether the test fires (a look keeps the plain threshold): below it the
+            // effect and the p-value cannot change the answer.
+            return new WindowTest(DetectorNames.ChiSquare, chi.Statistic, threshold, double.NaN, DetectorNames.JensenShannon, 0, floor);
+        }
+
         double js = CategoricalTests.JensenShannonDistance(_reference.AsSpan(0, slots), _current.AsSpan(0, slots));
         if (chi.DegreesOfFreedom <= 0)
         {
-            return new WindowTest(DetectorNames.ChiSquare, 0, double.MaxValue, 1, DetectorNames.JensenShannon, js, context.Options.MinJensenShannonEffect);
+            return new WindowTest(DetectorNames.ChiSquare, 0, double.MaxValue, 1, DetectorNames.JensenShannon, js, floor);
         }
 
-        double dispersion = Dispersion;
-        double threshold = dispersion * context.ChiSquareThreshold(budget, (int)chi.DegreesOfFreedom);
         double p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / dispersion, chi.DegreesOfFreedom);
         // The fitted null describes whole windows; an interim look on a partial window keeps the plain
         // (conservative) chi-square threshold.
@@ -237,7 +252,7 @@ internal sealed class CountTracker : FeatureTracker
             threshold = chi.DegreesOfFreedom * fitted.UnitThreshold;
             p = SpecialFunctions.ChiSquareSurvival(chi.Statistic / (chi.DegreesOfFreedom * fitted.Scale), fitted.Nu);
         }
-        return new WindowTest(DetectorNames.ChiSquare, chi.Statistic, threshold, p, DetectorNames.JensenShannon, js, context.Options.MinJensenShannonEffect);
+        return new WindowTest(DetectorNames.ChiSquare, chi.Statistic, threshold, p, DetectorNames.JensenShannon, js, floor);
     }
 
     protected override IReadOnlyList<ValueShift> TopShifts(int count)

@@ -138,6 +138,13 @@ internal sealed class NumericTracker : FeatureTracker
         double en = _referenceEvents * _count / (_referenceEvents + _count);
         double dispersion = Dispersion;
         double threshold = dispersion * budget.KolmogorovThreshold / Math.Sqrt(en);
+        if (budget.IsLook && !(d > threshold))
+        {
+            // An interim look only asks whether the test fires: below its threshold it cannot, whatever the
+            // effect, so the p-value and the Wasserstein distance are not worth computing (most looks end here).
+            return new WindowTest(DetectorNames.KolmogorovSmirnov, d, threshold, double.NaN, DetectorNames.Wasserstein, 0, floor);
+        }
+
         double p = SpecialFunctions.KolmogorovSurvival(Math.Sqrt(en) * d / dispersion);
         double effect = Wasserstein.Distance(_summary, current) / _scale;
         return new WindowTest(DetectorNames.KolmogorovSmirnov, d, threshold, p, DetectorNames.Wasserstein, effect, floor);
