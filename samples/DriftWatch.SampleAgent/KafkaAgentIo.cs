@@ -53,7 +53,9 @@ internal sealed partial class KafkaAgentIo : IAsyncDisposable
             using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
             {
                 BootstrapServers = _options.BootstrapServers,
-                GroupId = $"{_options.AgentId}-control",
+                // One group per environment: the runtimes of one agent in production and staging share its key, and
+                // each must see every command (a sync names the environment that applies it).
+                GroupId = $"{_options.AgentId}-{_options.Environment}-control",
                 AutoOffsetReset = AutoOffsetReset.Latest,
                 EnableAutoCommit = true,
             }).Build();

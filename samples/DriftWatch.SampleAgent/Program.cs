@@ -25,7 +25,7 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-var runtime = new RoutingPolicyRuntime(options.AgentId, options.AgentVersion, TimeProvider.System);
+var runtime = new RoutingPolicyRuntime(options.AgentId, options.AgentVersion, TimeProvider.System, options.Environment);
 await using var kafka = new KafkaAgentIo(options, logger);
 var handler = new RollbackHandler(runtime, logger);
 handler.Reverted += applied =>

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Logging;
 namespace DriftWatch.SampleAgent;
 
 /// <summary>
-/// Applies rollback commands from either control path (HTTP or Kafka), logs what was reverted and
-/// hands the resulting state changes to <see cref="Reverted"/> so they are published as state events.
+/// Applies rollback commands from either control path (HTTP or Kafka), and state sync commands from the control
+/// topic (told apart by <c>schema</c>); logs what was changed and hands the resulting state changes to
+/// <see cref="Reverted"/> so they are published as state events.
 /// </summary>
 internal sealed partial class RollbackHandler
 {
@@ -22,14 +23,30 @@ internal sealed partial class RollbackHandler
 
     public RollbackApplied Handle(ReadOnlySpan<byte> json)
     {
-        var command = RoutingPolicyRuntime.ParseCommand(json);
-        if (command is null)
+        RollbackApplied result;
+        if (RoutingPolicyRuntime.SchemaOf(json) == "driftwatch.sync/v1")
         {
-            LogMalformed();
-            return new RollbackApplied(RollbackStatus.Rejected, null, "malformed rollback command", null, null, []);
+            var sync = RoutingPolicyRuntime.ParseSync(json);
+            if (sync is null)
+            {
+                LogMalformed();
+                return new RollbackApplied(RollbackStatus.Rejected, null, "malformed sync command", null, null, []);
+            }
+
+            result = _runtime.ApplySync(sync);
+        }
+        else
+        {
+            var command = RoutingPolicyRuntime.ParseCommand(json);
+            if (command is null)
+            {
+                LogMalformed();
+                return new RollbackApplied(RollbackStatus.Rejected, null, "malformed rollback command", null, null, []);
+            }
+
+            result = _runtime.Apply(command);
         }
 
-        var result = _runtime.Apply(command);
         LogResult(result.Status, result.CommandId, result.Detail);
         foreach (var change in result.Reverted)
         {
@@ -50,6 +67,6 @@ internal sealed partial class RollbackHandler
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Reverted {Key} to {Value} (dry run: {DryRun})")]
     private partial void LogReverted(string key, string value, bool dryRun);
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Ignored a malformed rollback command")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Ignored a malformed control command")]
     private partial void LogMalformed();
 }

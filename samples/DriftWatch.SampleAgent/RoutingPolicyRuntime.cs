@@ -45,10 +45,11 @@ internal sealed class RoutingPolicyRuntime
     private Dictionary<string, JsonNode?> _state = new(StringComparer.Ordinal);
     private int _sequence;
 
-    public RoutingPolicyRuntime(string agentId, string agentVersion, TimeProvider time)
+    public RoutingPolicyRuntime(string agentId, string agentVersion, TimeProvider time, string environment = "production")
     {
         AgentId = agentId;
         AgentVersion = agentVersion;
+        Environment = environment;
         _time = time;
         StateVersion = NextVersion();
         _versions[StateVersion] = Copy(_state);
@@ -57,6 +58,9 @@ internal sealed class RoutingPolicyRuntime
     public string AgentId { get; }
 
     public string AgentVersion { get; }
+
+    /// <summary>The environment this runtime serves; a sync command for another environment is refused.</summary>
+    public string Environment { get; }
 
     public string StateVersion { get; private set; }
 
@@ -147,6 +151,61 @@ internal sealed class RoutingPolicyRuntime
         }
     }
 
+    /// <summary>
+    /// Applies a state sync: sets each listed key to the source environment's value and deletes the listed keys,
+    /// leaving the rest of the policy alone. Keys already at the wanted value are not changed again, and a
+    /// command id seen before is a duplicate, so a repeated sync changes nothing.
+    /// </summary>
+    public RollbackApplied ApplySync(SyncCommandMessage command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        lock (_gate)
+        {
+            if (command.Schema != "driftwatch.sync/v1" || string.IsNullOrEmpty(command.CommandId))
+            {
+                return new(RollbackStatus.Rejected, command.CommandId, "not a driftwatch.sync/v1 command", null, null, []);
+            }
+
+            if (!string.Equals(command.AgentId, AgentId, StringComparison.Ordinal) || !string.Equals(command.Environment, Environment, StringComparison.Ordinal))
+            {
+                return new(RollbackStatus.Rejected, command.CommandId, $"command is for {command.AgentId}/{command.Environment}, this is {AgentId}/{Environment}", null, null, []);
+            }
+
+            if (_appliedCommands.Contains(command.CommandId))
+            {
+                return new RollbackApplied(RollbackStatus.Duplicate, command.CommandId, "already applied", StateVersion, StateVersion, []);
+            }
+
+            var wanted = (command.Set ?? [])
+                .Where(static s => !string.IsNullOrEmpty(s.Key))
+                .Select(static s => (Key: s.Key!, Value: s.Value))
+                .Concat((command.Delete ?? []).Select(static k => (Key: k, Value: (JsonNode?)null)))
+                .OrderBy(static p => p.Key, StringComparer.Ordinal);
+            var from = StateVersion;
+            var planned = new List<StateChange>();
+            foreach (var (key, value) in wanted)
+            {
+                _state.TryGetValue(key, out var current);
+                if (JsonNode.DeepEquals(value, current))
+                {
+                    continue;
+                }
+
+                planned.Add(command.DryRun
+                    ? new StateChange(string.Empty, _time.GetUtcNow(), key, value?.DeepClone(), StateVersion)
+                    : Change(key, value?.DeepClone()));
+            }
+
+            if (command.DryRun)
+            {
+                return new RollbackApplied(RollbackStatus.DryRun, command.CommandId, $"would sync {planned.Count} key(s) from {command.SourceEnvironment}", from, from, planned);
+            }
+
+            _appliedCommands.Add(command.CommandId);
+            return new RollbackApplied(RollbackStatus.Applied, command.CommandId, $"synced {planned.Count} key(s) from {command.SourceEnvironment}", from, StateVersion, planned);
+        }
+    }
+
     private static RollbackApplied Refuse(RollbackCommandMessage command, string detail) =>
         new(RollbackStatus.Rejected, command.CommandId, detail, null, null, []);
 
@@ -175,6 +234,35 @@ internal sealed class RoutingPolicyRuntime
 
     private static Dictionary<string, JsonNode?> Copy(Dictionary<string, JsonNode?> state) =>
         state.ToDictionary(static p => p.Key, static p => p.Value?.DeepClone(), StringComparer.Ordinal);
+
+    /// <summary>The <c>schema</c> of a control message, or null when it is not a JSON object with one.</summary>
+    internal static string? SchemaOf(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("schema", out var schema) && schema.ValueKind == JsonValueKind.String
+                ? schema.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    internal static SyncCommandMessage? ParseSync(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SyncCommandMessage>(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     internal static RollbackCommandMessage? ParseCommand(ReadOnlySpan<byte> json)
     {

@@ -17,6 +17,7 @@ internal static class CliApplication
         root.Subcommands.Add(AuditCommand.Create());
         root.Subcommands.Add(SnapshotCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(SyncCommand.Create());
         return root;
     }
 

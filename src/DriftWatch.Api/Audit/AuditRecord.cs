@@ -59,6 +59,10 @@ public sealed record AuditRecord
     [JsonPropertyName("command")]
     public RollbackCommand? Command { get; init; }
 
+    /// <summary>For <see cref="AuditKinds.Plan"/> records of a state sync (source <c>sync</c>): the sync command as planned.</summary>
+    [JsonPropertyName("sync_command")]
+    public Sync.StateSyncCommand? SyncCommand { get; init; }
+
     /// <summary>For <see cref="AuditKinds.Execution"/> records: whether every delivery path succeeded.</summary>
     [JsonPropertyName("succeeded")]
     public bool? Succeeded { get; init; }

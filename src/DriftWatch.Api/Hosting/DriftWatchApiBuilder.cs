@@ -226,9 +226,11 @@ public sealed class DriftWatchApiBuilder
     /// The settings of the control and audit producer: DriftWatch's delivery guarantees first, then the shared
     /// Kafka client settings (<see cref="ConfigureKafkaProducer"/>), so security settings reach this producer too.
     /// </summary>
-    internal ProducerConfig CreateProducerConfig()
+    internal ProducerConfig CreateProducerConfig() => CreateProducerConfig(_options.Rollback, _configureProducer);
+
+    /// <inheritdoc cref="CreateProducerConfig()"/>
+    internal static ProducerConfig CreateProducerConfig(RollbackOptions rollback, Action<ProducerConfig>? configure)
     {
-        var rollback = _options.Rollback;
         var config = new ProducerConfig
         {
             BootstrapServers = rollback.KafkaBootstrapServers,
@@ -239,7 +241,7 @@ public sealed class DriftWatchApiBuilder
             // still queued from the attempt before.
             MessageTimeoutMs = (int)Math.Min(int.MaxValue, rollback.AttemptTimeout.TotalMilliseconds),
         };
-        _configureProducer?.Invoke(config);
+        configure?.Invoke(config);
         return config;
     }
 

@@ -24,13 +24,20 @@ internal sealed class KafkaControlExecutor : IRollbackExecutor
         _retry = new DeliveryRetry(options, time, logger ?? NullLogger.Instance, "kafka");
     }
 
-    public async Task<RollbackDelivery> ExecuteAsync(RollbackCommand command, CancellationToken cancellationToken)
+    public Task<RollbackDelivery> ExecuteAsync(RollbackCommand command, CancellationToken cancellationToken) =>
+        PublishAsync(command.AgentId, RollbackCommand.SchemaId, RollbackJson.Serialize(command), cancellationToken);
+
+    /// <summary>
+    /// Publishes one control document (a rollback or a state sync command) keyed by <paramref name="agentId"/>,
+    /// with its schema in a header so runtimes can route it before parsing; retries transient failures.
+    /// </summary>
+    public async Task<RollbackDelivery> PublishAsync(string agentId, string schema, byte[] json, CancellationToken cancellationToken)
     {
         var message = new Message<string, byte[]>
         {
-            Key = command.AgentId,
-            Value = RollbackJson.Serialize(command),
-            Headers = new Headers { { "schema", System.Text.Encoding.UTF8.GetBytes(RollbackCommand.SchemaId) } },
+            Key = agentId,
+            Value = json,
+            Headers = new Headers { { "schema", System.Text.Encoding.UTF8.GetBytes(schema) } },
         };
         using var activity = ApiTracing.StartRollbackPublish(_options.ControlTopic);
         ApiTracing.Inject(activity ?? System.Diagnostics.Activity.Current, message.Headers);

@@ -12,6 +12,35 @@ internal static class RecordingReader
         Action<long, string> onBadLine,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var result in ReadAsync(path, onBadLine, cancellationToken).ConfigureAwait(false))
+        {
+            if (result.Kind == AgentEventKind.Decision)
+            {
+                yield return result.Decision!;
+            }
+        }
+    }
+
+    /// <summary>Valid state events (<c>driftwatch.state/v1</c>) in file order; bad lines are counted and skipped.</summary>
+    internal static async IAsyncEnumerable<StateEvent> ReadStatesAsync(
+        string path,
+        Action<long, string> onBadLine,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var result in ReadAsync(path, onBadLine, cancellationToken).ConfigureAwait(false))
+        {
+            if (result.Kind == AgentEventKind.State)
+            {
+                yield return result.State!;
+            }
+        }
+    }
+
+    private static async IAsyncEnumerable<ParseResult> ReadAsync(
+        string path,
+        Action<long, string> onBadLine,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"Input file '{path}' does not exist.", path);
@@ -28,13 +57,13 @@ internal static class RecordingReader
             }
 
             var result = AgentEventParser.Parse(Encoding.UTF8.GetBytes(line));
-            if (result.Kind == AgentEventKind.Decision)
-            {
-                yield return result.Decision!;
-            }
-            else if (result.Kind == AgentEventKind.Invalid)
+            if (result.Kind == AgentEventKind.Invalid)
             {
                 onBadLine(number, result.Error!);
+            }
+            else
+            {
+                yield return result;
             }
         }
     }

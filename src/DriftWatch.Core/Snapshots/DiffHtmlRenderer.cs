@@ -182,11 +182,11 @@ public static class DiffHtmlRenderer
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "\u2026";
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    internal static string E(string text) => WebUtility.HtmlEncode(text);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
-    private const string Css = """
+    internal const string Css = """
         body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #222; background: #fff; }
         h1 { font-size: 20px; margin: 0 0 12px; }
         h2 { font-size: 16px; margin-top: 28px; }

@@ -50,23 +50,7 @@ public static class DiffTextRenderer
             c.Summary,
         }));
 
-        var widths = Enumerable.Range(0, header.Length).Select(col => table.Max(row => row[col].Length)).ToArray();
-        var numeric = new[] { false, false, false, true, true, true, true, false, false };
-        foreach (var row in table)
-        {
-            var line = new StringBuilder();
-            for (var col = 0; col < row.Length; col++)
-            {
-                var cell = col == row.Length - 1 ? row[col] : numeric[col] ? row[col].PadLeft(widths[col]) : row[col].PadRight(widths[col]);
-                line.Append(cell);
-                if (col < row.Length - 1)
-                {
-                    line.Append("  ");
-                }
-            }
-
-            text.AppendLine(line.ToString().TrimEnd());
-        }
+        TextTable.Append(text, table, [false, false, false, true, true, true, true, false, false]);
 
         if (rows.Count > shown.Count)
         {
@@ -86,7 +70,7 @@ public static class DiffTextRenderer
         _ => p.ToString("0.0000", CultureInfo.InvariantCulture),
     };
 
-    private static string Time(DateTimeOffset? time) =>
+    internal static string Time(DateTimeOffset? time) =>
         time?.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) ?? "-";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

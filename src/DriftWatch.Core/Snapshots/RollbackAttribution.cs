@@ -93,6 +93,30 @@ public static class RollbackAttribution
             .ToList();
     }
 
+    /// <summary>
+    /// Whether a state key bears on a behaviour feature regardless of when it changed: its name belongs to the
+    /// feature's vocabulary or names the feature's segment (relevance at least 0.75 above), and its segment does
+    /// not exclude the feature's segment. Links the keys of a state sync plan to behaviours.
+    /// </summary>
+    /// <param name="key">The state key.</param>
+    /// <param name="segment">The input segment the key's value applies to; empty means all traffic.</param>
+    /// <param name="feature">A contract feature name, e.g. <c>decision.outcome|input.features.urgency=high</c>.</param>
+    public static bool BearsOn(string key, IReadOnlyDictionary<string, string> segment, string feature)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentException.ThrowIfNullOrEmpty(feature);
+        var target = new DriftObservation(string.Empty, string.Empty, feature, default);
+        var featureSegment = target.Segment;
+        var (segmentScore, _) = SegmentOverlap(segment, featureSegment);
+        var (relevance, _) = Relevance(key, target.BaseFeature, VocabularyFor(target.BaseFeature), featureSegment);
+        return relevance >= LinkedRelevance && segmentScore >= LinkedSegmentOverlap;
+    }
+
+    // A name that only "has no known bearing" (0.4) is not a link; a segment that excludes the feature's (0.05) is not either.
+    private const double LinkedRelevance = 0.75;
+    private const double LinkedSegmentOverlap = 0.4;
+
     private static RollbackCandidate Score(
         StateEvent change,
         DriftObservation drift,
