@@ -5,7 +5,8 @@ namespace DriftWatch.Core.Exemplars;
 /// <summary>
 /// One example decision shown beside an alert, an incident or a diff so a person can read what changed: its id,
 /// time and outcome, and its input and output text when the event carried them, cut to
-/// <see cref="ExemplarOptions.MaxTextLength"/> characters.
+/// <see cref="ExemplarOptions.MaxTextLength"/> characters (the id is kept whole: the parser bounds it, and the
+/// sampling rank is its hash).
 /// </summary>
 /// <param name="EventId">The decision's <c>event_id</c>.</param>
 /// <param name="Timestamp">The decision's event time.</param>
@@ -26,7 +27,7 @@ public sealed record Exemplar(string EventId, DateTimeOffset Timestamp, string O
         ArgumentNullException.ThrowIfNull(decision);
         ArgumentNullException.ThrowIfNull(options);
         return new Exemplar(
-            Truncate(decision.EventId, options.MaxTextLength)!,
+            decision.EventId,
             decision.Timestamp,
             Truncate(decision.Outcome, options.MaxTextLength)!,
             options.IncludeText ? Truncate(decision.InputText, options.MaxTextLength) : null,

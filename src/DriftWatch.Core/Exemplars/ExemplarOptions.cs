@@ -16,7 +16,7 @@ public sealed class ExemplarOptions
     /// </summary>
     public int MaxSegments { get; set; } = 16;
 
-    /// <summary>Characters kept of each input and output text (and of ids and outcomes). Default 200.</summary>
+    /// <summary>Characters kept of each input and output text (and of outcomes). Default 200.</summary>
     public int MaxTextLength { get; set; } = 200;
 
     /// <summary>
