@@ -6,7 +6,7 @@ namespace DriftWatch.Evaluation;
 /// <summary>Generates one case's file, replays it through both detectors and scores them.</summary>
 internal static class CaseRunner
 {
-    internal static CaseResult Run(EvaluationCase evaluationCase, string workDirectory, bool keepFile)
+    internal static CaseResult Run(EvaluationCase evaluationCase, string workDirectory, bool keepFile, bool ml = false)
     {
         ArgumentNullException.ThrowIfNull(evaluationCase);
         var clock = Stopwatch.StartNew();
@@ -16,7 +16,7 @@ internal static class CaseRunner
         ReplayTrace trace;
         try
         {
-            trace = FileReplay.Run(path, options);
+            trace = FileReplay.Run(path, options, ml);
         }
         finally
         {

@@ -20,6 +20,7 @@ internal sealed class EvaluationSettings
           --work DIR         where the scenario JSONL files are written (default: a temporary folder)
           --keep-files       keep the scenario files instead of deleting each after its replay
           --parallel N       scenarios replayed at once (default: processor count)
+          --ml               run the ML detectors (domain classifier, PCA window anomaly) beside the statistical ones
         """;
 
     internal int Seeds { get; private set; } = 5;
@@ -47,6 +48,9 @@ internal sealed class EvaluationSettings
     internal bool KeepFiles { get; private set; }
 
     internal int Parallel { get; private set; } = Environment.ProcessorCount;
+
+    /// <summary>Whether the ML detectors run beside the statistical ones (statistical + ML figures).</summary>
+    internal bool Ml { get; private set; }
 
     /// <summary>Reads the arguments; throws <see cref="ArgumentException"/> naming a bad one.</summary>
     internal static EvaluationSettings Parse(IReadOnlyList<string> args)
@@ -79,6 +83,7 @@ internal sealed class EvaluationSettings
                 case "--work": settings.WorkDirectory = Value(); break;
                 case "--keep-files": settings.KeepFiles = true; break;
                 case "--parallel": settings.Parallel = Positive(); break;
+                case "--ml": settings.Ml = true; break;
                 default: throw new ArgumentException($"Unknown argument '{name}'.");
             }
         }
@@ -89,5 +94,5 @@ internal sealed class EvaluationSettings
     /// <summary>The command line that reproduces these settings (output paths left out).</summary>
     internal string CommandLine() => string.Create(
         CultureInfo.InvariantCulture,
-        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents} --quiet-seed {QuietSeed} --sparse-seeds {SparseSeeds} --sparse-events {SparseEvents} --root-seeds {RootSeeds}");
+        $"dotnet run -c Release --project benchmarks/DriftWatch.Evaluation -- --seeds {Seeds} --events {Events} --agents {Agents} --quiet-events {QuietEvents} --quiet-seed {QuietSeed} --sparse-seeds {SparseSeeds} --sparse-events {SparseEvents} --root-seeds {RootSeeds}{(Ml ? " --ml" : string.Empty)}");
 }

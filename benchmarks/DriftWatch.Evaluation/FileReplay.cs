@@ -2,6 +2,7 @@ using System.Text;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Incidents;
+using DriftWatch.Ml;
 
 namespace DriftWatch.Evaluation;
 
@@ -12,9 +13,10 @@ namespace DriftWatch.Evaluation;
 /// </summary>
 internal static class FileReplay
 {
-    internal static ReplayTrace Run(string path, DriftMonitorOptions options)
+    internal static ReplayTrace Run(string path, DriftMonitorOptions options, bool ml = false)
     {
         var monitor = new DriftMonitor(options);
+        using var mlDetector = ml ? MlDetector.AddTo(monitor) : null;
         var baseline = new MeanShiftDetector();
         var decisions = new Dictionary<string, int>(StringComparer.Ordinal);
         var monitorAlerts = new List<AlertRecord>();

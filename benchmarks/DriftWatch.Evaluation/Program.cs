@@ -24,7 +24,7 @@ var clock = Stopwatch.StartNew();
 var done = 0;
 Parallel.For(0, cases.Count, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallel }, i =>
 {
-    results[i] = CaseRunner.Run(cases[i], work, settings.KeepFiles);
+    results[i] = CaseRunner.Run(cases[i], work, settings.KeepFiles, settings.Ml);
     var r = results[i];
     Console.WriteLine(
         $"[{Interlocked.Increment(ref done)}/{cases.Count}] {r.Group} seed {r.Seed}: " +
@@ -38,6 +38,12 @@ if (!settings.KeepFiles && settings.WorkDirectory is null)
 }
 
 var seconds = clock.Elapsed.TotalSeconds;
+
+// Process CPU over the whole run (generating, parsing and detecting): with and without --ml on the same cases, the
+// difference per replayed event is what the ML detectors cost.
+var cpuSeconds = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+var replayedEvents = results.Sum(r => r.AgentDecisions.Values.Sum(v => (long)v));
+Console.WriteLine($"detectors: {(settings.Ml ? "statistical + ML" : "statistical")}; CPU {cpuSeconds:F1} s for {replayedEvents:N0} decisions = {cpuSeconds * 1e6 / Math.Max(replayedEvents, 1):F1} µs per decision; wall {seconds:F1} s");
 Directory.CreateDirectory(settings.OutDirectory);
 var jsonPath = Path.Combine(settings.OutDirectory, "evaluation.json");
 var json = new JsonSerializerOptions
@@ -56,6 +62,8 @@ var report = new
     settings.SparseSeeds,
     settings.SparseEvents,
     Seconds = Math.Round(seconds, 1),
+    CpuSeconds = Math.Round(cpuSeconds, 1),
+    Detectors = settings.Ml ? "statistical+ml" : "statistical",
     Processors = Environment.ProcessorCount,
     Runtime = Environment.Version.ToString(),
     Baseline = new { Name = MeanShiftDetector.Name, MeanShiftDetector.ReferenceSize, MeanShiftDetector.WindowSize, MeanShiftDetector.ZThreshold },

@@ -32,5 +32,27 @@ public sealed class FileReplayTests : IDisposable
         Assert.All(trace.DriftMonitorAlerts, a => Assert.InRange(a.AgentIndex, 0, trace.AgentDecisions[a.AgentId] - 1));
     }
 
+    [Fact]
+    public void Run_WithMl_KeepsEveryStatisticalAlertAndMlSettingsReproduce()
+    {
+        var options = new SimulationOptions
+        {
+            Seed = 11,
+            Agents = 1,
+            Events = 4000,
+            Scenarios = [new DriftScenario(DriftKind.NewReplyVocabulary)],
+        };
+        ScenarioFile.Write(options, _path);
+
+        var statistical = FileReplay.Run(_path, new DriftMonitorOptions());
+        var withMl = FileReplay.Run(_path, new DriftMonitorOptions(), ml: true);
+
+        Assert.NotEmpty(statistical.DriftMonitorAlerts);
+        Assert.All(statistical.DriftMonitorAlerts, a => Assert.Contains(a, withMl.DriftMonitorAlerts));
+        var settings = EvaluationSettings.Parse(["--seeds", "1", "--ml"]);
+        Assert.True(settings.Ml);
+        Assert.EndsWith("--ml", settings.CommandLine(), StringComparison.Ordinal);
+    }
+
     public void Dispose() => File.Delete(_path);
 }

@@ -1,4 +1,5 @@
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Exemplars;
 using DriftWatch.Core.Incidents;
 using DriftWatch.Core.Snapshots;
 using DriftWatch.Ml;
@@ -11,7 +12,7 @@ namespace DriftWatch.Cli.Hosting;
 /// detectors (domain classifier, PCA window anomaly, optional MiniLM embeddings) when
 /// <c>Detection:Ml:Enabled</c> is true, with pinned snapshots (<c>driftwatch snapshot pin</c>, in
 /// <c>Snapshots:Directory</c>) as the reference of their agents unless <c>Detection:UsePinnedSnapshots</c> is
-/// false. <c>run</c>, <c>replay</c> and <c>demo</c> build it the same way, so a recording replays with the
+/// false, and example decisions on alerts and incidents unless <c>Exemplars:Enabled</c> is false. <c>run</c>, <c>replay</c> and <c>demo</c> build it the same way, so a recording replays with the
 /// detectors and baselines that saw it live.
 /// </summary>
 internal static class Detection
@@ -52,6 +53,16 @@ internal static class Detection
 
         // After the ML detectors, so incidents group every alert the sinks publish; checkpointed with the behaviour.
         var incidents = IncidentDetector.AddTo(detector, settings.Incidents);
+
+        // After incidents, so the exemplars of an incident come from its root segment.
+        var exemplars = new ExemplarOptions();
+        configuration.GetSection("Exemplars").Bind(exemplars);
+        exemplars.Validate();
+        if (exemplars.Enabled)
+        {
+            ExemplarDetector.AddTo(detector, exemplars);
+        }
+
         return new DetectionStack(monitor, detector, pinned) { Incidents = incidents };
     }
 

@@ -1,5 +1,6 @@
 using DriftWatch.Api.Hosting;
 using DriftWatch.Core.Detection;
+using DriftWatch.Core.Exemplars;
 using DriftWatch.Core.Incidents;
 using DriftWatch.InfluxDb;
 using DriftWatch.Kafka.Consuming;
@@ -28,6 +29,7 @@ internal static class SettingsKeys
         .Section("Snapshots", typeof(SnapshotRecorderOptions))
         .Section("State", typeof(StateOptions))
         .Section("Incidents", typeof(IncidentOptions))
+        .Section("Exemplars", typeof(ExemplarOptions))
         .Section("Otlp", typeof(OtlpIngestOptions))
         .Key("Otlp:Kafka", typeof(OtlpKafkaBridgeOptions))
         .Key("Otlp:Kafka:Enabled", typeof(bool))

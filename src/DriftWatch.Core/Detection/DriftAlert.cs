@@ -45,4 +45,8 @@ public sealed record DriftAlert(
     DateTimeOffset WindowStart,
     DateTimeOffset WindowEnd,
     string Summary,
-    IReadOnlyList<ValueShift> TopShifts);
+    IReadOnlyList<ValueShift> TopShifts)
+{
+    /// <summary>Example decisions of the drifted segment, when exemplars run on the monitor (<c>ExemplarDetector</c>).</summary>
+    public Exemplars.ExemplarSet? Exemplars { get; init; }
+}

@@ -140,6 +140,13 @@ public sealed class DriftMonitor : IDriftMonitor
             // Every step that raised alerts or closed windows ends here for the sibling detectors (incident
             // grouping ages its open incident by the windows only after the step's alerts joined it).
             state.OnAlerts(step.Alerts, _detectorOutput);
+            if (_detectorOutput.AlertExemplars.Count > 0)
+            {
+                var exemplars = _detectorOutput.AlertExemplars;
+                step = step with { Alerts = [.. step.Alerts.Select(a => exemplars.TryGetValue(a, out var e) ? a with { Exemplars = e } : a)] };
+                exemplars.Clear();
+            }
+
             if (_detectorOutput.Incidents.Count > 0)
             {
                 step = step with { Incidents = [.. _detectorOutput.Incidents] };

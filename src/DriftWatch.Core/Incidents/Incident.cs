@@ -56,4 +56,7 @@ public sealed record Incident(
 
     /// <summary>The first root segment (the one that explains the most), or null when none is known.</summary>
     public RootSegment? Root => Roots.Count > 0 ? Roots[0] : null;
+
+    /// <summary>Example decisions of the root segment, when exemplars run on the monitor (<c>ExemplarDetector</c>).</summary>
+    public Exemplars.ExemplarSet? Exemplars { get; init; }
 }

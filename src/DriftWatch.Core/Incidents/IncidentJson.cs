@@ -97,6 +97,7 @@ public static class IncidentJson
         }
 
         writer.WriteEndArray();
+        Exemplars.ExemplarJson.Write(writer, incident.Exemplars);
         writer.WriteEndObject();
     }
 

@@ -53,6 +53,7 @@ public static class AlertJson
         }
 
         writer.WriteEndArray();
+        Exemplars.ExemplarJson.Write(writer, alert.Exemplars);
         writer.WriteEndObject();
     }
 

@@ -25,7 +25,8 @@ public sealed class BehaviourSnapshot
         SortedDictionary<string, CategoryCounts> categorical,
         SortedDictionary<SegmentKey, CategoryCounts> outcomeBySegment,
         SortedDictionary<string, QuantileSummary> numeric,
-        SortedDictionary<string, TextProfile> text)
+        SortedDictionary<string, TextProfile> text,
+        SortedDictionary<string, IReadOnlyList<Exemplars.Exemplar>>? exemplars = null)
     {
         Scope = scope;
         Options = options;
@@ -38,6 +39,7 @@ public sealed class BehaviourSnapshot
         OutcomeBySegment = outcomeBySegment;
         Numeric = numeric;
         Text = text;
+        Exemplars = exemplars ?? new SortedDictionary<string, IReadOnlyList<Exemplars.Exemplar>>(StringComparer.Ordinal);
         CanonicalJson = SnapshotJson.Write(this, id: null);
         Id = SnapshotJson.ContentId(CanonicalJson);
     }
@@ -80,6 +82,13 @@ public sealed class BehaviourSnapshot
 
     /// <summary>Text features: input.text, output.text.</summary>
     public IReadOnlyDictionary<string, TextProfile> Text { get; }
+
+    /// <summary>
+    /// Example decisions per segment (<c>all</c>, <c>key=value</c>), oldest first: a uniform sample of at most
+    /// <see cref="SnapshotOptions.ExemplarsPerSegment"/> each, texts cut to 160 characters. Empty in snapshots
+    /// written before exemplars existed.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Exemplars.Exemplar>> Exemplars { get; }
 
     internal byte[] CanonicalJson { get; }
 

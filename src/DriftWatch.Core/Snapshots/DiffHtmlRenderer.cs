@@ -54,9 +54,37 @@ public static class DiffHtmlRenderer
         }
 
         html.Append("</section>\n");
+        AppendExemplars(html, diff);
         AppendTable(html, diff);
         html.Append("<script>\n").Append(Script).Append("</script>\n</body>\n</html>\n");
         return html.ToString();
+    }
+
+    private static void AppendExemplars(StringBuilder html, SnapshotDiff diff)
+    {
+        if (diff.Exemplars is not { } exemplars)
+        {
+            return;
+        }
+
+        html.Append("<h2>Example decisions: ").Append(E(exemplars.Segment)).Append("</h2>\n<table id=\"exemplars\" class=\"exemplars\">\n<thead><tr>");
+        foreach (var column in (ReadOnlySpan<string>)["side", "time", "event id", "outcome", "input", "output"])
+        {
+            html.Append("<th>").Append(E(column)).Append("</th>");
+        }
+
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var (side, list, colour) in new[] { ("baseline", exemplars.Reference, BaselineColour), ("candidate", exemplars.Drifted, CandidateColour) })
+        {
+            foreach (var e in list)
+            {
+                html.Append(Invariant($"<tr class=\"exemplar {side}\"><td class=\"side\" style=\"background:{colour}\">{side}</td><td>{E(e.Timestamp.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))}</td>"))
+                    .Append("<td>").Append(E(e.EventId)).Append("</td><td><b>").Append(E(e.Outcome)).Append("</b></td><td>")
+                    .Append(E(e.InputText ?? string.Empty)).Append("</td><td>").Append(E(e.OutputText ?? string.Empty)).Append("</td></tr>\n");
+            }
+        }
+
+        html.Append("</tbody>\n</table>\n");
     }
 
     private static void AppendTable(StringBuilder html, SnapshotDiff diff)
@@ -205,6 +233,10 @@ public static class DiffHtmlRenderer
         table.changes th { cursor: pointer; background: #f5f5f5; user-select: none; }
         table.changes tr.significant td { background: #fff4f0; }
         table.changes tr.hidden { display: none; }
+        table.exemplars { border-collapse: collapse; width: 100%; }
+        table.exemplars th, table.exemplars td { border-bottom: 1px solid #eee; padding: 4px 8px; text-align: left; font-size: 13px; vertical-align: top; }
+        table.exemplars th { background: #f5f5f5; }
+        table.exemplars td.side { color: #fff; font-weight: bold; }
         """;
 
     // Progressive enhancement only: sortable columns and a "significant only" toggle. The report reads fine

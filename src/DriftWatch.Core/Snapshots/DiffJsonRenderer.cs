@@ -78,6 +78,7 @@ public static class DiffJsonRenderer
             }
 
             w.WriteEndArray();
+            Exemplars.ExemplarJson.Write(w, diff.Exemplars);
             w.WriteEndObject();
         }
 

@@ -57,8 +57,38 @@ public static class DiffTextRenderer
             text.AppendLine(Invariant($"... {rows.Count - shown.Count} more"));
         }
 
+        if (diff.Exemplars is { } exemplars)
+        {
+            text.AppendLine();
+            text.Append("example decisions, ").AppendLine(exemplars.Segment);
+            AppendExemplars(text, "baseline", exemplars.Reference);
+            AppendExemplars(text, "candidate", exemplars.Drifted);
+        }
+
         return text.ToString();
     }
+
+    private static void AppendExemplars(StringBuilder text, string side, IReadOnlyList<Exemplars.Exemplar> exemplars)
+    {
+        foreach (var e in exemplars)
+        {
+            text.Append(side.PadRight(11)).Append(Time(e.Timestamp)).Append("  ").Append(e.EventId).Append("  -> ").Append(e.Outcome);
+            if (e.InputText is { } input)
+            {
+                text.Append("  in: \"").Append(OneLine(input)).Append('"');
+            }
+
+            if (e.OutputText is { } output)
+            {
+                text.Append("  out: \"").Append(OneLine(output)).Append('"');
+            }
+
+            text.AppendLine();
+        }
+    }
+
+    // A text with line breaks would break the row layout of a terminal report.
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
     internal static string Describe(BehaviourSnapshot s) =>
         Invariant($"{s.Id}  {s.Scope}  {Time(s.From)} .. {Time(s.To)}  {s.EventCount} events");

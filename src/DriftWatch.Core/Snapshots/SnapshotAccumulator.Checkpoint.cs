@@ -61,6 +61,8 @@ internal sealed partial class SnapshotAccumulator
             writer.Write(family);
             writer.Write(n);
         }
+
+        _exemplars.WriteTo(writer);
     }
 
     public void ReadFrom(BinaryReader reader)
@@ -128,6 +130,8 @@ internal sealed partial class SnapshotAccumulator
         {
             _keysPerFamily[reader.ReadString()] = reader.ReadInt32();
         }
+
+        _exemplars.ReadFrom(reader);
     }
 
     private static void WriteTime(BinaryWriter writer, DateTimeOffset? value)

@@ -24,6 +24,7 @@ internal sealed partial class SnapshotAccumulator
     private readonly Dictionary<string, string> _inputFeatureNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _labelNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _metricNames = new(StringComparer.Ordinal);
+    private readonly SnapshotExemplars _exemplars;
     private DateTimeOffset? _from;
     private DateTimeOffset? _to;
 
@@ -33,6 +34,7 @@ internal sealed partial class SnapshotAccumulator
         _options = options;
         _agentVersions = new CountTable(options.MaxVersions);
         _stateVersions = new CountTable(options.MaxVersions);
+        _exemplars = new SnapshotExemplars(options.ExemplarsPerSegment);
     }
 
     public long EventCount { get; private set; }
@@ -52,6 +54,7 @@ internal sealed partial class SnapshotAccumulator
         }
 
         Categorical(FeatureNames.Outcome, family: null)?.Add(e.Outcome);
+        _exemplars.Add(e);
         foreach (var (key, value) in e.InputFeatures)
         {
             if (Categorical(Name(_inputFeatureNames, FeaturePrefixes.InputFeature, key), FeaturePrefixes.InputFeature) is { } table)
@@ -108,6 +111,7 @@ internal sealed partial class SnapshotAccumulator
 
         _agentVersions.AddAll(s.AgentVersions);
         _stateVersions.AddAll(s.StateVersions);
+        _exemplars.AddAll(s.Exemplars);
 
         // Merges bypass the per-family key cap; ToSnapshot trims the union back to it by event count.
         foreach (var (feature, counts) in s.Categorical)
@@ -177,7 +181,8 @@ internal sealed partial class SnapshotAccumulator
             categorical,
             segments,
             numeric,
-            text);
+            text,
+            _exemplars.ToMap(segments.ToDictionary(static kv => $"{kv.Key.InputFeature}={kv.Key.Value}", static kv => kv.Value.Total, StringComparer.Ordinal)));
     }
 
     private void ExtendRange(DateTimeOffset from, DateTimeOffset to)

@@ -1,4 +1,5 @@
 using DriftWatch.Core.Features;
+using DriftWatch.Core.Exemplars;
 using DriftWatch.Core.Incidents;
 
 namespace DriftWatch.Core.Snapshots;
@@ -26,6 +27,34 @@ public sealed class SnapshotDiff
     /// w(A|B) is A's share in the candidate, and A's part of B moved like A.
     /// </summary>
     public IReadOnlyList<RootSegment> RootSegments => _roots.Value;
+
+    /// <summary>
+    /// Example decisions of the first root segment (else of the whole behaviour): the baseline's as
+    /// <see cref="ExemplarSet.Reference"/>, the candidate's as <see cref="ExemplarSet.Drifted"/>; null when neither
+    /// snapshot carries exemplars.
+    /// </summary>
+    public ExemplarSet? Exemplars
+    {
+        get
+        {
+            foreach (var segment in new[] { RootSegments.Count > 0 ? RootSegments[0].Segment : null, ExemplarSet.AllSegments })
+            {
+                if (segment is null)
+                {
+                    continue;
+                }
+
+                var reference = Baseline.Exemplars.GetValueOrDefault(segment) ?? [];
+                var drifted = Candidate.Exemplars.GetValueOrDefault(segment) ?? [];
+                if (reference.Count > 0 || drifted.Count > 0)
+                {
+                    return new ExemplarSet(segment, reference, drifted);
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>The reference side (e.g. the pinned good snapshot, or production).</summary>
     public BehaviourSnapshot Baseline { get; }

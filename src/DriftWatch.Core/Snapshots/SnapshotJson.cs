@@ -91,6 +91,39 @@ internal static class SnapshotJson
             }
 
             w.WriteEndObject();
+
+            // Written only when there are some, so snapshots without exemplars keep their bytes and ids.
+            if (s.Exemplars.Count > 0)
+            {
+                w.WriteStartObject("exemplars");
+                foreach (var (segment, list) in s.Exemplars)
+                {
+                    w.WriteStartArray(segment);
+                    foreach (var e in list)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("event_id", e.EventId);
+                        w.WriteString("timestamp", Time(e.Timestamp));
+                        w.WriteString("outcome", e.Outcome);
+                        if (e.InputText is { } input)
+                        {
+                            w.WriteString("input_text", input);
+                        }
+
+                        if (e.OutputText is { } output)
+                        {
+                            w.WriteString("output_text", output);
+                        }
+
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                }
+
+                w.WriteEndObject();
+            }
+
             w.WriteEndObject();
         }
 
@@ -155,7 +188,8 @@ internal static class SnapshotJson
                 categorical,
                 segments,
                 numeric,
-                text);
+                text,
+                ReadExemplars(root));
             if (root.TryGetProperty("id", out var idJson) && idJson.GetString() != snapshot.Id)
             {
                 throw new FormatException($"Snapshot content does not match its id {idJson.GetString()} (content hashes to {snapshot.Id}).");
@@ -167,6 +201,37 @@ internal static class SnapshotJson
         {
             throw new FormatException($"Not a valid {BehaviourSnapshot.SchemaId} document: {ex.Message}", ex);
         }
+    }
+
+    private static SortedDictionary<string, IReadOnlyList<Exemplars.Exemplar>> ReadExemplars(JsonElement root)
+    {
+        var map = new SortedDictionary<string, IReadOnlyList<Exemplars.Exemplar>>(StringComparer.Ordinal);
+        if (!root.TryGetProperty("exemplars", out var exemplars))
+        {
+            return map;
+        }
+
+        foreach (var segment in exemplars.EnumerateObject())
+        {
+            var list = new List<Exemplars.Exemplar>();
+            foreach (var e in segment.Value.EnumerateArray())
+            {
+                string id = e.GetProperty("event_id").GetString()!;
+                list.Add(new Exemplars.Exemplar(
+                    id,
+                    ParseTime(e.GetProperty("timestamp")),
+                    e.GetProperty("outcome").GetString()!,
+                    e.TryGetProperty("input_text", out var input) ? input.GetString() : null,
+                    e.TryGetProperty("output_text", out var output) ? output.GetString() : null)
+                {
+                    Rank = Exemplars.Exemplar.RankOf(id),
+                });
+            }
+
+            map[segment.Name] = list;
+        }
+
+        return map;
     }
 
     private static string Time(DateTimeOffset time) =>

@@ -30,6 +30,12 @@ public sealed class SnapshotOptions
     /// <summary>Frequent terms kept per text feature. Default 64.</summary>
     public int TopTerms { get; init; } = 64;
 
+    /// <summary>
+    /// Example decisions kept per segment (and for the whole behaviour), shown by diffs. Not a comparability
+    /// limit: snapshots with other values still merge and diff. 0 keeps none. Default 3.
+    /// </summary>
+    public int ExemplarsPerSegment { get; init; } = 3;
+
     /// <summary>Throws with the name of the first setting out of range.</summary>
     public void Validate()
     {
@@ -40,6 +46,7 @@ public sealed class SnapshotOptions
         Require(SketchK is >= 8 and <= 65_536, nameof(SketchK), "between 8 and 65536");
         Require(TextBuckets is >= 16 and <= 65_536, nameof(TextBuckets), "between 16 and 65536");
         Require(TopTerms >= 1, nameof(TopTerms), "at least 1");
+        Require(ExemplarsPerSegment is >= 0 and <= 20, nameof(ExemplarsPerSegment), "between 0 and 20");
     }
 
     internal bool SameLimits(SnapshotOptions other) =>

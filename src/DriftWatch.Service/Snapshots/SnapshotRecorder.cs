@@ -127,8 +127,8 @@ public sealed class SnapshotRecorder : IDriftMonitor, IBehaviourDetector, IAsync
     /// <summary>One behaviour's builders, kept in the monitor's behaviour state.</summary>
     private sealed class BehaviourRecording(SnapshotRecorder owner, BehaviourKey key) : IBehaviourDetectorState
     {
-        // Version of the recorder's checkpoint section; another version makes the agent re-learn.
-        private const byte StateVersion = 1;
+        // Version of the recorder's checkpoint section; another version makes the agent re-learn. 2: builders keep exemplars.
+        private const byte StateVersion = 2;
 
         private readonly SnapshotScope _scope = new(key.AgentId, key.Environment, key.DecisionName);
         private SnapshotBuilder? _reference = new(new SnapshotScope(key.AgentId, key.Environment, key.DecisionName), owner._snapshotOptions);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Exemplars;
 using DriftWatch.Core.Incidents;
 
 namespace DriftWatch.Core.Tests.Incidents;
@@ -38,5 +39,39 @@ public sealed class IncidentSchemaTests
         {
             Assert.True(root.TryGetProperty(required.GetString()!, out _), required.GetString());
         }
+    }
+
+    [Fact]
+    public void Format_IncidentWithExemplars_WritesEveryExemplarFieldTheSchemaRequires()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "schemas", "driftwatch.incident.v1.schema.json")));
+        var exemplarsSchema = schema.RootElement.GetProperty("properties").GetProperty("exemplars");
+        var exemplarSchema = schema.RootElement.GetProperty("$defs").GetProperty("exemplar");
+        var key = new BehaviourKey("router-a", "production", "route");
+        var at = new DateTimeOffset(2026, 3, 2, 8, 0, 0, TimeSpan.Zero);
+        var alert = new DriftAlert(key, "decision.outcome|input.features.urgency=high", "chi2", 50, 10, AlertSeverity.Critical, at, at, at, "moved", []);
+        var exemplar = new Exemplar("e-1", at, "billing", "i was charged twice", null);
+        var incident = Assert.Single(new IncidentTracker().Observe(new DetectionStep([], [alert], []))) with
+        {
+            Exemplars = new ExemplarSet("urgency=high", [exemplar], [exemplar with { EventId = "e-2" }]),
+        };
+
+        using var json = JsonDocument.Parse(IncidentJson.Format(incident));
+
+        var exemplars = json.RootElement.GetProperty("exemplars");
+        foreach (var required in exemplarsSchema.GetProperty("required").EnumerateArray())
+        {
+            Assert.True(exemplars.TryGetProperty(required.GetString()!, out _), required.GetString());
+        }
+
+        var written = exemplars.GetProperty("drifted")[0];
+        foreach (var required in exemplarSchema.GetProperty("required").EnumerateArray())
+        {
+            Assert.True(written.TryGetProperty(required.GetString()!, out _), required.GetString());
+        }
+
+        Assert.Equal("e-2", written.GetProperty("event_id").GetString());
+        Assert.Equal("i was charged twice", exemplars.GetProperty("reference")[0].GetProperty("input_text").GetString());
+        Assert.False(written.TryGetProperty("output_text", out _));
     }
 }

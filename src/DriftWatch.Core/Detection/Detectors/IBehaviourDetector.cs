@@ -70,6 +70,9 @@ public sealed class DetectorOutput
 
     internal List<Incidents.Incident> Incidents { get; } = [];
 
+    /// <summary>Exemplars to put on the step's alerts (by reference), set by <see cref="Exemplars.ExemplarDetector"/>.</summary>
+    internal Dictionary<DriftAlert, Exemplars.ExemplarSet> AlertExemplars { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Adds a window score.</summary>
     public void Add(FeatureScore score) => Scores.Add(score ?? throw new ArgumentNullException(nameof(score)));
 
