@@ -68,6 +68,12 @@ public sealed partial class InfluxResultSink : IResultSink
     /// <inheritdoc />
     public string Name => "influxdb";
 
+    /// <summary>
+    /// The agent-to-agent edges (<c>PropagationMap.Edges</c>), written as <c>agent_edge</c> points with every
+    /// health reading; null writes none.
+    /// </summary>
+    public Func<IReadOnlyList<Core.Propagation.AgentEdge>>? EdgeSource { get; init; }
+
     /// <summary>True while writes are failing and being retried.</summary>
     public bool IsDown => Volatile.Read(ref _downFlag) != 0;
 
@@ -85,6 +91,11 @@ public sealed partial class InfluxResultSink : IResultSink
         if (batch.IsEmpty)
         {
             return;
+        }
+
+        if (batch.Health is not null && EdgeSource is { } edges && batch.Edges.Count == 0)
+        {
+            batch = batch with { Edges = edges() };
         }
 
         var lines = PointBuilder.Build(batch);

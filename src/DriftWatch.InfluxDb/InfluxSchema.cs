@@ -21,6 +21,12 @@ public static class InfluxSchema
     /// <summary>Measurement: one numeric feature's mean over a closed window.</summary>
     public const string WindowNumeric = "window_numeric";
 
+    /// <summary>
+    /// Measurement: one agent-to-agent edge (who feeds whom) with its cumulative volume, written with each
+    /// health reading; the fleet dashboard's agent graph reads it (docs/propagation.md).
+    /// </summary>
+    public const string AgentEdge = "agent_edge";
+
     /// <summary>Measurement: a reading of the pipeline's own health, per instance.</summary>
     public const string PipelineHealth = "pipeline_health";
 
@@ -35,6 +41,8 @@ public static class InfluxSchema
         public const string Severity = "severity";
         public const string Outcome = "outcome";
         public const string Instance = "instance";
+        public const string Parent = "parent";
+        public const string Child = "child";
     }
 
     /// <summary>Field names.</summary>
@@ -58,5 +66,6 @@ public static class InfluxSchema
         public const string EventsPerSecond = "events_per_second";
         public const string DeadLettered = "dead_lettered";
         public const string ConsumerLag = "consumer_lag";
+        public const string EdgeId = "edge_id";
     }
 }

@@ -50,6 +50,11 @@ internal static class PointBuilder
             Add(lines, Health(health));
         }
 
+        foreach (var edge in batch.Edges)
+        {
+            Add(lines, Edge(edge));
+        }
+
         return lines;
     }
 
@@ -130,6 +135,16 @@ internal static class PointBuilder
         Float(point, F.EventsPerSecond, h.EventsPerSecond);
         return point.Timestamp(h.At, Precision);
     }
+
+    // Stamped with the edge's last event time: rewriting an unchanged edge overwrites its point.
+    internal static PointData.Builder Edge(Core.Propagation.AgentEdge e) =>
+        PointData.Builder.Measurement(InfluxSchema.AgentEdge)
+            .Tag(T.Environment, TagValue(e.Environment))
+            .Tag(T.Parent, TagValue(e.Parent))
+            .Tag(T.Child, TagValue(e.Child))
+            .Field(F.Events, e.Events)
+            .Field(F.EdgeId, $"{e.Parent}->{e.Child}")
+            .Timestamp(e.LastSeen, Precision);
 
     private static PointData.Builder Behaviour(string measurement, BehaviourKey key) =>
         PointData.Builder.Measurement(measurement)

@@ -28,6 +28,14 @@ public sealed class RollbackContractTests
             Feature = "decision.outcome|input.features.urgency=high",
             Summary = "urgent tickets go to general",
         },
+        UpstreamFirst = new UpstreamRollback
+        {
+            AgentId = "intake-router",
+            IncidentId = "inc-0123456789abcdef",
+            Share = 0.64,
+            Target = new RollbackTarget { AgentVersion = "2026.01.7", StateVersion = "mem-000098" },
+            RevertKeys = ["policy/routing/urgency-high"],
+        },
     };
 
     private static JsonObject Schema()

@@ -122,6 +122,23 @@ public sealed class GrafanaQueriesTests(InfluxdFixture fixture) : IClassFixture<
         Assert.True(worst[ResultScenario.QuietAgent] < 1, $"quiet agent worst ratio {worst[ResultScenario.QuietAgent]}");
     }
 
+    [InfluxdFact]
+    public async Task AgentGraphPanel_EdgesAndNodes_EdgeFromQuietToDriftingAgentAndOnlyDriftingNodeAboveOne()
+    {
+        var server = fixture.Require();
+        var panel = GrafanaProvisioning.DashboardQueries().Where(q => q.Where.Contains("Agent graph", StringComparison.Ordinal)).ToList();
+        var edges = await server.QueryAsync(Substitute(panel.Single(q => q.Where.EndsWith("edges", StringComparison.Ordinal)).Query, ResultScenario.DriftingAgent, "decision.outcome"), _database);
+        var nodes = await server.QueryAsync(Substitute(panel.Single(q => q.Where.EndsWith("nodes", StringComparison.Ordinal)).Query, ResultScenario.DriftingAgent, "decision.outcome"), _database);
+
+        var edge = Assert.Single(edges.Series);
+        Assert.Equal(ResultScenario.QuietAgent, edge.Tags["parent"]);
+        Assert.Equal(ResultScenario.DriftingAgent, edge.Tags["child"]);
+        Assert.Equal(100.0 * ResultScenario.Minutes, edge.Numbers("mainstat").Single());
+        var drift = nodes.Series.ToDictionary(s => s.Tags["agent_id"], s => s.Numbers("mainstat").Single()!.Value);
+        Assert.True(drift[ResultScenario.DriftingAgent] > 1, $"drifting agent {drift[ResultScenario.DriftingAgent]}");
+        Assert.True(drift[ResultScenario.QuietAgent] < 1, $"quiet agent {drift[ResultScenario.QuietAgent]}");
+    }
+
     private async Task<(List<double> Score, List<double> Threshold)> ScoreVsThresholdAsync(string agent)
     {
         var server = fixture.Require();

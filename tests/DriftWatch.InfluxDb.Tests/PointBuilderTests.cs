@@ -25,6 +25,19 @@ public sealed class PointBuilderTests
     }
 
     [Fact]
+    public void Build_AgentEdge_WritesParentChildVolumeAndEdgeId()
+    {
+        var edge = new Core.Propagation.AgentEdge("production", "support-router", "support-responder", 640, At);
+
+        var line = Assert.Single(PointBuilder.Build(ResultBatch.Empty with { Edges = [edge] }));
+
+        Assert.Equal(
+            "agent_edge,child=support-responder,environment=production,parent=support-router " +
+            "edge_id=\"support-router->support-responder\",events=640i " + At.ToUnixTimeMilliseconds(),
+            line);
+    }
+
+    [Fact]
     public void Build_TagValuesWithSpacesCommasEquals_AreEscaped()
     {
         var key = new BehaviourKey("agent one", "prod,eu", "route");

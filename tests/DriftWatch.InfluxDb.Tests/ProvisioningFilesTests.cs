@@ -10,6 +10,7 @@ public sealed class ProvisioningFilesTests
     [
         InfluxSchema.DriftScore, InfluxSchema.DriftAlert, InfluxSchema.WindowStats,
         InfluxSchema.WindowOutcome, InfluxSchema.WindowNumeric, InfluxSchema.PipelineHealth,
+        InfluxSchema.AgentEdge,
     ];
 
     [Fact]

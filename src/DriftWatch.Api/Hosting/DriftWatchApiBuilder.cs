@@ -200,7 +200,7 @@ public sealed class DriftWatchApiBuilder
         var audit = AuditLog.Open(rollback.AuditFilePath, sinks, _loggerFactory.CreateLogger("DriftWatch.Api.Audit"));
         var coordinator = new RollbackCoordinator(
             rollback,
-            new RollbackPlanner(catalog, _time),
+            new RollbackPlanner(catalog, _time, _incidents),
             executor,
             audit,
             metrics,

@@ -43,6 +43,36 @@ public sealed record RollbackCommand
     /// <summary>True when the command only describes what would be reverted.</summary>
     [JsonPropertyName("dry_run")]
     public bool DryRun { get; init; }
+
+    /// <summary>
+    /// When the drift's incident names an upstream cause (docs/propagation.md): the upstream agent's rollback,
+    /// to apply before this one, since reverting this agent alone leaves it fed the drifted inputs. Absent otherwise.
+    /// </summary>
+    [JsonPropertyName("upstream_first")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public UpstreamRollback? UpstreamFirst { get; init; }
+}
+
+/// <summary>The rollback of the agent upstream of a drift, listed in the plan before the drifted agent's own.</summary>
+public sealed record UpstreamRollback
+{
+    [JsonPropertyName("agent_id")]
+    public required string AgentId { get; init; }
+
+    /// <summary>The upstream agent's incident the drift is traced to.</summary>
+    [JsonPropertyName("incident_id")]
+    public required string IncidentId { get; init; }
+
+    /// <summary>Share of the drifted agent's changed inputs that came from the upstream agent's drifted decisions.</summary>
+    [JsonPropertyName("share")]
+    public double Share { get; init; }
+
+    [JsonPropertyName("target")]
+    public required RollbackTarget Target { get; init; }
+
+    /// <summary>The upstream agent's state keys changed since its last good baseline, in its drifted segment.</summary>
+    [JsonPropertyName("revert_keys")]
+    public IReadOnlyList<string> RevertKeys { get; init; } = [];
 }
 
 /// <summary>The last good behaviour to return to.</summary>

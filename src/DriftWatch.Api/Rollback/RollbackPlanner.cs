@@ -49,11 +49,16 @@ internal sealed class RollbackPlanner
 
     private readonly IBaselineCatalog _catalog;
     private readonly TimeProvider _time;
+    private readonly Core.Incidents.IncidentDirectory? _incidents;
 
-    public RollbackPlanner(IBaselineCatalog catalog, TimeProvider time)
+    /// <param name="catalog">Where the last good baselines are found.</param>
+    /// <param name="time">The clock of <c>issued_at</c>.</param>
+    /// <param name="incidents">Where the upstream cause of an alert's incident is found; null plans the agent alone.</param>
+    public RollbackPlanner(IBaselineCatalog catalog, TimeProvider time, Core.Incidents.IncidentDirectory? incidents = null)
     {
         _catalog = catalog;
         _time = time;
+        _incidents = incidents;
     }
 
     /// <summary>Whether the catalog knows every agent it will know (false while state is being restored).</summary>
@@ -103,6 +108,37 @@ internal sealed class RollbackPlanner
                 Summary = SummaryOf(alert),
             },
             DryRun = dryRun,
+            UpstreamFirst = await UpstreamFirstAsync(subject, cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// The upstream agent's rollback when the alert's incident names an upstream cause and that agent has a good
+    /// baseline before its own drift; else null (the plan is this agent's alone).
+    /// </summary>
+    private async Task<UpstreamRollback?> UpstreamFirstAsync(AlertSubject subject, CancellationToken cancellationToken)
+    {
+        if (_incidents?.UpstreamOf(subject.AgentId, subject.Environment, subject.Decision, subject.Feature) is not { } upstream)
+        {
+            return null;
+        }
+
+        var baseline = await _catalog.FindLastGoodAsync(upstream.AgentId, subject.Environment, upstream.StartedAt, cancellationToken);
+        if (baseline is null)
+        {
+            return null;
+        }
+
+        // The upstream drift is about its segment's routing (or its whole outcome): the keys changed for that.
+        string feature = upstream.Segment is { } segment ? $"decision.outcome|{SegmentPrefix}{segment}" : "decision.outcome";
+        var keys = await _catalog.FindChangedStateKeysAsync(upstream.AgentId, subject.Environment, baseline, feature, upstream.StartedAt, cancellationToken);
+        return new UpstreamRollback
+        {
+            AgentId = upstream.AgentId,
+            IncidentId = upstream.IncidentId,
+            Share = upstream.Share,
+            Target = new RollbackTarget { AgentVersion = baseline.AgentVersion, StateVersion = baseline.StateVersion, SnapshotId = baseline.SnapshotId },
+            RevertKeys = keys,
         };
     }
 

@@ -34,9 +34,14 @@ internal static class SimulateCommand
         var invalidEvery = new Option<int>("--invalid-every") { Description = "Insert one malformed message after every N events (0: none).", DefaultValueFactory = _ => 0 };
         var environment = new Option<string>("--environment", "-e") { Description = "Environment of every event (e.g. staging).", DefaultValueFactory = _ => "production" };
         var pace = new Option<double>("--pace") { Description = "Wall-clock pace in messages per second (0: as fast as possible).", DefaultValueFactory = _ => 0 };
+        var chain = new Option<string?>("--chain")
+        {
+            Description = "Instead of the fleet: a chain support-router -> support-responder -> order-tool-agent linked by traces (docs/propagation.md), with drift none, upstream (the router) or downstream (the responder only). Uses --events as tickets, --seed, --rate as tickets per second, --environment.",
+            HelpName = "none|upstream|downstream",
+        };
         var command = new Command("simulate", "Generate a realistic agent fleet's decision events, with drift injected where you choose.")
         {
-            output, bootstrap, topic, agents, events, seed, rate, environment, drift, manifest, invalidEvery, pace,
+            output, bootstrap, topic, agents, events, seed, rate, environment, drift, manifest, invalidEvery, pace, chain,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -53,7 +58,6 @@ internal static class SimulateCommand
                 options.Scenarios.Add(DriftScenario.Parse(spec));
             }
 
-            var run = new SimulationRun(options, parse.GetValue(invalidEvery), parse.GetValue(pace));
             var path = parse.GetValue(output);
             var servers = parse.GetValue(bootstrap) ?? Environment.GetEnvironmentVariable(DriftWatchSettings.BootstrapServersVariable);
             if (path is null && string.IsNullOrWhiteSpace(servers))
@@ -62,6 +66,31 @@ internal static class SimulateCommand
             }
 
             var destination = path ?? $"{servers}/{parse.GetValue(topic)}";
+            if (parse.GetValue(chain) is { } chainDrift)
+            {
+                var simulator = new ChainSimulator(new ChainOptions
+                {
+                    Tickets = parse.GetValue(events),
+                    Seed = options.Seed,
+                    TicketsPerSecond = options.EventsPerSecond,
+                    Environment = options.Environment,
+                    Drift = ChainRun.ParseDrift(chainDrift),
+                });
+                long written;
+                await using (var sink = path is not null ? EventOutput.ToFile(path) : EventOutput.ToKafka(servers!, parse.GetValue(topic)!))
+                {
+                    written = await ChainRun.WriteAsync(simulator, sink, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (path != "-")
+                {
+                    Console.WriteLine($"wrote {written:N0} decisions of the chain {ChainOptions.Router} -> {ChainOptions.Responder} -> {ChainOptions.ToolAgent} (drift {chainDrift} from ticket #{simulator.OnsetTicket}) to {destination}");
+                }
+
+                return 0;
+            }
+
+            var run = new SimulationRun(options, parse.GetValue(invalidEvery), parse.GetValue(pace));
             await using (var sink = path is not null ? EventOutput.ToFile(path) : EventOutput.ToKafka(servers!, parse.GetValue(topic)!))
             {
                 await Progress.RunAsync(

@@ -52,7 +52,9 @@ internal static class Detection
         }
 
         // After the ML detectors, so incidents group every alert the sinks publish; checkpointed with the behaviour.
-        var incidents = IncidentDetector.AddTo(detector, settings.Incidents);
+        // One cross-agent map for every behaviour: incidents name the upstream agent whose drift reaches them.
+        var propagation = settings.Propagation.Enabled ? new Core.Propagation.PropagationMap(settings.Propagation) : null;
+        var incidents = IncidentDetector.AddTo(detector, settings.Incidents, propagation);
 
         // After incidents, so the exemplars of an incident come from its root segment.
         var exemplars = new ExemplarOptions();

@@ -35,9 +35,9 @@ internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options,
     internal SnapshotRecorder? CreateRecorder(DetectionStack detection) => SnapshotRecording.Create(Settings, detection.Detector, loggers);
 
     /// <summary>The alerts topic, InfluxDB when configured, and the metrics the API serves. The caller disposes them.</summary>
-    internal List<IResultSink> CreateSinks()
+    internal List<IResultSink> CreateSinks(Core.Propagation.PropagationMap? propagation = null)
     {
-        var sinks = ResultSinks.Create(Settings, loggers, traces);
+        var sinks = ResultSinks.Create(Settings, loggers, traces, propagation);
         sinks.Add(new MetricsResultSink(metrics));
         return sinks;
     }

@@ -65,7 +65,7 @@ internal sealed partial class DriftWatchService(
     {
         var detection = await components.CreateDetectionAsync(cancellationToken).ConfigureAwait(false);
         await using var recorder = components.CreateRecorder(detection);
-        var sinks = components.CreateSinks();
+        var sinks = components.CreateSinks(detection.Incidents?.Propagation);
         try
         {
             var pipeline = components.CreatePipeline(detection, detection.Monitor, sinks);

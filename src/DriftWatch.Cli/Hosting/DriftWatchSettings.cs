@@ -36,6 +36,9 @@ internal sealed class DriftWatchSettings
     /// <summary>How alerts are grouped into incidents (section <c>Incidents</c>).</summary>
     internal IncidentOptions Incidents { get; } = new();
 
+    /// <summary>How drift propagation between agents is traced (section <c>Propagation</c>, docs/propagation.md).</summary>
+    internal Core.Propagation.PropagationOptions Propagation { get; } = new();
+
     internal LogLevel LogLevel { get; private set; } = LogLevel.Information;
 
     /// <summary>
@@ -111,6 +114,8 @@ internal sealed class DriftWatchSettings
         configuration.GetSection("Resilience").Bind(settings.Resilience);
         configuration.GetSection("Incidents").Bind(settings.Incidents);
         settings.Incidents.Validate();
+        configuration.GetSection("Propagation").Bind(settings.Propagation);
+        settings.Propagation.Validate();
         if (configuration["Logging:Level"] is { Length: > 0 } level)
         {
             settings.LogLevel = Enum.Parse<LogLevel>(level, ignoreCase: true);

@@ -13,7 +13,7 @@ internal static class ResultSinks
     /// The alerts topic (unless Pipeline:AlertsTopic is empty) and InfluxDB when an InfluxDb:Url is
     /// configured; without one DriftWatch stays fully embedded.
     /// </summary>
-    internal static List<IResultSink> Create(DriftWatchSettings settings, ILoggerFactory loggers, AlertTraceRegistry? traces = null)
+    internal static List<IResultSink> Create(DriftWatchSettings settings, ILoggerFactory loggers, AlertTraceRegistry? traces = null, Core.Propagation.PropagationMap? propagation = null)
     {
         var sinks = new List<IResultSink>();
         if (!string.IsNullOrWhiteSpace(settings.Pipeline.AlertsTopic))
@@ -26,7 +26,7 @@ internal static class ResultSinks
 
         if (InfluxOptions(settings.Configuration) is { } influx)
         {
-            sinks.Add(new InfluxResultSink(influx, loggers.CreateLogger<InfluxResultSink>()));
+            sinks.Add(new InfluxResultSink(influx, loggers.CreateLogger<InfluxResultSink>()) { EdgeSource = propagation is null ? null : propagation.Edges });
         }
 
         return sinks;

@@ -172,7 +172,10 @@ internal sealed class BehaviourIncidents(SegmentProfile profile)
         var moves = MovesOf(open);
         var roots = RootSegmentAnalyzer.Analyze(moves, Profile);
         var last = open.Alerts.Max(a => a.DetectedAt);
-        return new Incident(open.Id, first.Key, open.Published ? IncidentStatus.Updated : IncidentStatus.Opened, first.DetectedAt, last, features, roots);
+        return new Incident(open.Id, first.Key, open.Published ? IncidentStatus.Updated : IncidentStatus.Opened, first.DetectedAt, last, features, roots)
+        {
+            Upstream = open.Upstream,
+        };
     }
 }
 
@@ -186,4 +189,7 @@ internal sealed class OpenIncident(string id)
     public int WindowsClosed { get; set; }
 
     public bool Published { get; set; }
+
+    /// <summary>The upstream cause found for it, kept for its later states (and checkpointed by the detector).</summary>
+    public IncidentUpstream? Upstream { get; set; }
 }

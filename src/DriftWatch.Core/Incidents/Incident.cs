@@ -54,6 +54,12 @@ public sealed record Incident(
     /// <summary>The message's schema id.</summary>
     public const string SchemaId = "driftwatch.incident/v1";
 
+    /// <summary>
+    /// The likely upstream cause: a drift of an agent that feeds this one (docs/propagation.md), or null when
+    /// none is known.
+    /// </summary>
+    public IncidentUpstream? Upstream { get; init; }
+
     /// <summary>The first root segment (the one that explains the most), or null when none is known.</summary>
     public RootSegment? Root => Roots.Count > 0 ? Roots[0] : null;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Detection.Detectors;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Propagation;
 
 namespace DriftWatch.Core.Incidents;
 
@@ -18,15 +19,17 @@ public sealed class IncidentDetector : IBehaviourDetector
     /// <summary>The name that tags this detector's section of a checkpoint record.</summary>
     public const string DetectorName = "incidents";
 
-    private const byte StateVersion = 1;
+    // 2: version 1 followed by the open incident's upstream cause; version 1 is still read.
+    private const byte StateVersion = 2;
 
     private readonly IncidentOptions _options;
 
-    public IncidentDetector(IncidentOptions? options = null, IncidentDirectory? directory = null)
+    public IncidentDetector(IncidentOptions? options = null, IncidentDirectory? directory = null, PropagationMap? propagation = null)
     {
         _options = options ?? new IncidentOptions();
         _options.Validate();
         Directory = directory ?? new IncidentDirectory();
+        Propagation = propagation;
         SettingsFingerprint = string.Join(
             ';',
             _options.GroupWindows.ToString(CultureInfo.InvariantCulture),
@@ -35,16 +38,22 @@ public sealed class IncidentDetector : IBehaviourDetector
     }
 
     /// <summary>Registers incident grouping on <paramref name="monitor"/>, which must not hold behaviour state yet.</summary>
-    public static IncidentDetector AddTo(DriftMonitor monitor, IncidentOptions? options = null)
+    public static IncidentDetector AddTo(DriftMonitor monitor, IncidentOptions? options = null, PropagationMap? propagation = null)
     {
         ArgumentNullException.ThrowIfNull(monitor);
-        var detector = new IncidentDetector(options);
+        var detector = new IncidentDetector(options, propagation: propagation);
         monitor.AddDetector(detector);
         return detector;
     }
 
     /// <summary>The incident of each alerting feature, for the rollback webhook. Thread-safe.</summary>
     public IncidentDirectory Directory { get; }
+
+    /// <summary>
+    /// The cross-agent edge map this detector feeds with every decision and asks for an upstream cause when an
+    /// incident has none yet (docs/propagation.md); null when propagation is off.
+    /// </summary>
+    public PropagationMap? Propagation { get; }
 
     /// <inheritdoc />
     public string Name => DetectorName;
@@ -60,7 +69,11 @@ public sealed class IncidentDetector : IBehaviourDetector
         private BehaviourIncidents _incidents = new(new SegmentProfile());
         private int _windowsClosed;
 
-        public void OnEvent(DecisionEvent decision, DetectorOutput output) => _incidents.Observe(decision);
+        public void OnEvent(DecisionEvent decision, DetectorOutput output)
+        {
+            _incidents.Observe(decision);
+            owner.Propagation?.Observe(decision);
+        }
 
         // Counted now, applied when the step ends: alerts of the step that closed a window still join by the
         // count before it.
@@ -84,6 +97,11 @@ public sealed class IncidentDetector : IBehaviourDetector
                 foreach (var open in touched)
                 {
                     var incident = _incidents.Publish(open);
+                    if (owner.Propagation is { } map)
+                    {
+                        incident = Propagate(map, open, incident);
+                    }
+
                     owner.Directory.Record(incident);
                     output.Add(incident);
                 }
@@ -95,21 +113,43 @@ public sealed class IncidentDetector : IBehaviourDetector
             }
         }
 
+        // An incident looks for its upstream cause until it has one: a later alert may name the input segment
+        // that moved. Every state is recorded, so incidents of agents fed by this one see its latest root.
+        private static Incident Propagate(PropagationMap map, OpenIncident open, Incident incident)
+        {
+            var report = IncidentPropagation.ReportOf(incident, open.Alerts);
+            if (open.Upstream is null && map.FindUpstream(report) is { } upstream)
+            {
+                open.Upstream = upstream;
+                incident = incident with { Upstream = upstream };
+            }
+
+            map.RecordIncident(report);
+            return incident;
+        }
+
         public void WriteState(BinaryWriter writer)
         {
             writer.Write(StateVersion);
             _incidents.Write(writer);
+            IncidentPropagation.Write(writer, _incidents.Open?.Upstream);
         }
 
         public void ReadState(BinaryReader reader)
         {
             byte version = reader.ReadByte();
-            if (version != StateVersion)
+            if (version is not (1 or StateVersion))
             {
                 throw new InvalidDataException($"Incident state version {version} of {key} is not supported (expected {StateVersion}).");
             }
 
             _incidents = BehaviourIncidents.Read(reader, key);
+            var upstream = version >= 2 ? IncidentPropagation.Read(reader) : null;
+            if (_incidents.Open is { } restored)
+            {
+                restored.Upstream = upstream;
+            }
+
             if (_incidents.Open is { } open)
             {
                 // The webhook finds the restored incident of a redelivered alert.

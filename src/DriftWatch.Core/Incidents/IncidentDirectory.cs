@@ -28,7 +28,7 @@ public sealed class IncidentDirectory
 
         foreach (var feature in incident.Features)
         {
-            _features[(incident.Key.AgentId, incident.Key.Environment, feature.Feature)] = new Entry(incident.Id, incident.Key, incident.StartedAt);
+            _features[(incident.Key.AgentId, incident.Key.Environment, feature.Feature)] = new Entry(incident.Id, incident.Key, incident.StartedAt, incident.Upstream);
         }
     }
 
@@ -46,5 +46,15 @@ public sealed class IncidentDirectory
         return decision is null || string.Equals(decision, entry.Key.DecisionName, StringComparison.Ordinal) ? entry.Id : null;
     }
 
-    private sealed record Entry(string Id, BehaviourKey Key, DateTimeOffset StartedAt);
+    /// <summary>
+    /// The upstream cause named by the incident that holds <paramref name="feature"/> (docs/propagation.md), or
+    /// null when the incident names none or is not known.
+    /// </summary>
+    public IncidentUpstream? UpstreamOf(string agentId, string environment, string? decision, string feature) =>
+        _features.TryGetValue((agentId, environment, feature), out var entry)
+        && (decision is null || string.Equals(decision, entry.Key.DecisionName, StringComparison.Ordinal))
+            ? entry.Upstream
+            : null;
+
+    private sealed record Entry(string Id, BehaviourKey Key, DateTimeOffset StartedAt, IncidentUpstream? Upstream);
 }

@@ -48,6 +48,27 @@ public static class IncidentJson
             writer.WriteNull("root_summary");
         }
 
+        if (incident.Upstream is { } upstream)
+        {
+            // Optional and additive: written only when an upstream cause is known.
+            writer.WriteStartObject("upstream");
+            writer.WriteString("agent_id", upstream.AgentId);
+            writer.WriteString("incident_id", upstream.IncidentId);
+            WriteTime(writer, "started_at", upstream.StartedAt);
+            WriteNumber(writer, "share", upstream.Share);
+            if (upstream.Segment is { } segment)
+            {
+                writer.WriteString("segment", segment);
+            }
+            else
+            {
+                writer.WriteNull("segment");
+            }
+
+            writer.WriteString("summary", upstream.Sentence);
+            writer.WriteEndObject();
+        }
+
         writer.WriteStartArray("roots");
         foreach (var r in incident.Roots)
         {

@@ -28,7 +28,10 @@ public sealed record ResultBatch(
     /// <summary>Incidents opened or updated by the batch's alerts (published beside them).</summary>
     public IReadOnlyList<Incidents.Incident> Incidents { get; init; } = [];
 
-    public bool IsEmpty => Scores.Count == 0 && Alerts.Count == 0 && Windows.Count == 0 && Health is null;
+    /// <summary>The agent-to-agent edges as they stand (docs/propagation.md), added to health batches for dashboards.</summary>
+    public IReadOnlyList<Propagation.AgentEdge> Edges { get; init; } = [];
+
+    public bool IsEmpty => Scores.Count == 0 && Alerts.Count == 0 && Windows.Count == 0 && Health is null && Edges.Count == 0;
 }
 
 /// <summary>

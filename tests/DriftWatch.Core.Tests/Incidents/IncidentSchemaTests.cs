@@ -74,4 +74,27 @@ public sealed class IncidentSchemaTests
         Assert.Equal("i was charged twice", exemplars.GetProperty("reference")[0].GetProperty("input_text").GetString());
         Assert.False(written.TryGetProperty("output_text", out _));
     }
+
+    [Fact]
+    public void Format_IncidentWithUpstream_WritesEveryUpstreamFieldTheSchemaRequires()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "schemas", "driftwatch.incident.v1.schema.json")));
+        var upstreamSchema = schema.RootElement.GetProperty("properties").GetProperty("upstream");
+        var key = new BehaviourKey("support-responder", "production", "reply");
+        var at = new DateTimeOffset(2026, 3, 2, 8, 52, 40, TimeSpan.Zero);
+        var alert = new DriftAlert(key, "input.features.urgency", "chi2", 50, 10, AlertSeverity.Critical, at, at, at, "moved", [new ValueShift("high", 0.05, 0.24)]);
+        var incident = Assert.Single(new IncidentTracker().Observe(new DetectionStep([], [alert], [])))
+            with { Upstream = new IncidentUpstream("support-router", "inc-0123456789abcdef", at.AddSeconds(-30), 0.64, "urgency=high") };
+
+        using var json = JsonDocument.Parse(IncidentJson.Format(incident));
+
+        var upstream = json.RootElement.GetProperty("upstream");
+        foreach (var required in upstreamSchema.GetProperty("required").EnumerateArray())
+        {
+            Assert.True(upstream.TryGetProperty(required.GetString()!, out _), required.GetString());
+        }
+
+        Assert.Matches(upstreamSchema.GetProperty("properties").GetProperty("incident_id").GetProperty("pattern").GetString()!, upstream.GetProperty("incident_id").GetString()!);
+        Assert.Equal("support-router drift at 08:52 feeds 64% of this agent's changed inputs", upstream.GetProperty("summary").GetString());
+    }
 }

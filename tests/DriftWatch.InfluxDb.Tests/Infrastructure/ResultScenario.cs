@@ -1,5 +1,6 @@
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Propagation;
 using DriftWatch.Core.Results;
 
 namespace DriftWatch.InfluxDb.Tests.Infrastructure;
@@ -83,7 +84,9 @@ public static class ResultScenario
 
             deadLettered += minute % 10 == 0 ? 1 : 0;
             var health = new PipelineHealth(at, Instance, processed, 6.8 + (minute % 3), deadLettered, 40 - (minute % 4));
-            batches.Add(new ResultBatch(scores, alerts, windows, health));
+            // The quiet agent feeds the drifting one (docs/propagation.md): the agent graph's edge.
+            var edge = new AgentEdge(Environment, QuietAgent, DriftingAgent, 100L * (minute + 1), at);
+            batches.Add(new ResultBatch(scores, alerts, windows, health) { Edges = [edge] });
         }
 
         return batches;
