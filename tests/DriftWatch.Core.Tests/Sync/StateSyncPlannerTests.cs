@@ -121,6 +121,8 @@ public sealed class StateSyncPlannerTests
     [InlineData("route/urgency=low", "low", Routing, false)]
     [InlineData("memory/greeting", null, Routing, false)]
     [InlineData("policy/tone", null, "output.sentiment", true)]
+    [InlineData("policy/tone", null, Routing, false)]
+    [InlineData("policy/routing/urgency-high", "high", Routing, true)]
     [InlineData("route/default", null, "decision.outcome", true)]
     public void BearsOn_KeyAndFeature_FollowsAttributionVocabularyAndSegment(string key, string? urgency, string feature, bool expected)
     {
