@@ -53,6 +53,10 @@ public sealed class StateSyncPlannerTests
         Set("staging", "route/default", "\"billing\"", 15, agent: "someone-else"),
     ];
 
+    /// <summary>A plan of four differing keys, the routing key linked to <see cref="Routing"/>.</summary>
+    internal static StateSyncPlan SamplePlan() =>
+        StateSyncPlanner.Plan("router", "production", "staging", new StateSyncPlannerTests().Recording(), features: [Routing]);
+
     [Fact]
     public void Plan_DivergentKeys_ListsExactlyThemWithTheirKind()
     {
