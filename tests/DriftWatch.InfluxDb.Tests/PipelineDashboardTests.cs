@@ -93,7 +93,9 @@ public sealed class PipelineDashboardTests(InfluxdFixture fixture) : IClassFixtu
     {
         var server = fixture.Require();
         var failures = new List<string>();
-        foreach (var q in GrafanaProvisioning.DashboardQueries())
+        // The environment comparison (detector 'environment') needs a second environment and the snapshot recorder,
+        // which this single-environment pipeline does not run; GrafanaQueriesTests runs those panels on sink output.
+        foreach (var q in GrafanaProvisioning.DashboardQueries().Where(static q => !q.Query.Contains("\"detector\" = 'environment'", StringComparison.Ordinal)))
         {
             var text = Substitute(q.Query, Drifting);
             var problem = InfluxQueryChecks.Problem(await server.QueryAsync(text, _database));

@@ -52,6 +52,7 @@ public sealed class EnvironmentPairTests
         Assert.Contains("decision.outcome|input.features.urgency=high", routing.LinkedFeatures);
         Assert.Contains("output.sentiment", tone.LinkedFeatures);
         Assert.DoesNotContain("output.sentiment", routing.LinkedFeatures);
+        Assert.DoesNotContain("decision.outcome|input.features.urgency=high", tone.LinkedFeatures);
     }
 
     [Fact]

@@ -33,6 +33,7 @@ internal static class SimulateCommand
         var manifest = new Option<string?>("--manifest") { Description = "Write the ground truth (drift onsets, expected features, causal state changes) to this JSON file.", HelpName = "FILE" };
         var invalidEvery = new Option<int>("--invalid-every") { Description = "Insert one malformed message after every N events (0: none).", DefaultValueFactory = _ => 0 };
         var environment = new Option<string>("--environment", "-e") { Description = "Environment of every event (e.g. staging).", DefaultValueFactory = _ => "production" };
+        var divergeTo = new Option<string?>("--diverge-to") { Description = "Also run the fleet in this environment (e.g. staging), with the drifts there only: two environments whose state differs by the drifts' state keys (see driftwatch sync).", HelpName = "ENVIRONMENT" };
         var pace = new Option<double>("--pace") { Description = "Wall-clock pace in messages per second (0: as fast as possible).", DefaultValueFactory = _ => 0 };
         var chain = new Option<string?>("--chain")
         {
@@ -41,7 +42,7 @@ internal static class SimulateCommand
         };
         var command = new Command("simulate", "Generate a realistic agent fleet's decision events, with drift injected where you choose.")
         {
-            output, bootstrap, topic, agents, events, seed, rate, environment, drift, manifest, invalidEvery, pace, chain,
+            output, bootstrap, topic, agents, events, seed, rate, environment, drift, manifest, invalidEvery, pace, chain, divergeTo,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -90,7 +91,7 @@ internal static class SimulateCommand
                 return 0;
             }
 
-            var run = new SimulationRun(options, parse.GetValue(invalidEvery), parse.GetValue(pace));
+            var run = new SimulationRun(options, parse.GetValue(invalidEvery), parse.GetValue(pace), parse.GetValue(divergeTo));
             await using (var sink = path is not null ? EventOutput.ToFile(path) : EventOutput.ToKafka(servers!, parse.GetValue(topic)!))
             {
                 await Progress.RunAsync(

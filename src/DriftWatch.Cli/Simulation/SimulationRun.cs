@@ -8,12 +8,18 @@ namespace DriftWatch.Cli.Simulation;
 internal sealed class SimulationRun
 {
     private readonly FleetSimulator _simulator;
+    private readonly EnvironmentPairSimulator? _pair;
     private readonly int _invalidEvery;
     private readonly double _wallRate;
     private long _written;
     private long _invalid;
 
-    internal SimulationRun(SimulationOptions options, int invalidEvery, double wallRate)
+    /// <param name="options">The fleet.</param>
+    /// <param name="invalidEvery">Insert a malformed message after every N events; 0 none.</param>
+    /// <param name="wallRate">Wall-clock pace in messages per second; 0 as fast as possible.</param>
+    /// <param name="divergeTo">When set, the fleet runs in its environment without drift and in this one with the
+    /// scenarios (<see cref="EnvironmentPairSimulator"/>): two environments that differ by known state keys.</param>
+    internal SimulationRun(SimulationOptions options, int invalidEvery, double wallRate, string? divergeTo = null)
     {
         options.Validate();
         if (invalidEvery < 0)
@@ -27,6 +33,7 @@ internal sealed class SimulationRun
         }
 
         _simulator = new FleetSimulator(options);
+        _pair = divergeTo is null ? null : new EnvironmentPairSimulator(options, divergeTo);
         _invalidEvery = invalidEvery;
         _wallRate = wallRate;
     }
@@ -43,13 +50,16 @@ internal sealed class SimulationRun
     internal long Invalid => Interlocked.Read(ref _invalid);
 
     /// <summary>Total messages the run will write.</summary>
-    internal long Total => Manifest.TotalEvents + (_invalidEvery > 0 ? Manifest.TotalEvents / _invalidEvery : 0);
+    internal long Total => Events + (_invalidEvery > 0 ? Events / _invalidEvery : 0);
+
+    // A pair writes both environments (about twice the events; progress only needs the order of magnitude).
+    private long Events => _pair is null ? Manifest.TotalEvents : 2 * Manifest.TotalEvents;
 
     internal async Task WriteAsync(EventOutput output, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         long index = 0;
-        foreach (var record in _simulator.Generate())
+        foreach (var record in _pair?.Generate() ?? _simulator.Generate())
         {
             cancellationToken.ThrowIfCancellationRequested();
             var bytes = record.Decision is { } decision

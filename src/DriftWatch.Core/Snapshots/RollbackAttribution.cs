@@ -109,8 +109,28 @@ public static class RollbackAttribution
         var target = new DriftObservation(string.Empty, string.Empty, feature, default);
         var featureSegment = target.Segment;
         var (segmentScore, _) = SegmentOverlap(segment, featureSegment);
-        var (relevance, _) = Relevance(key, target.BaseFeature, VocabularyFor(target.BaseFeature), featureSegment);
+        var (relevance, _) = Relevance(NamingWords(key), target.BaseFeature, VocabularyFor(target.BaseFeature), featureSegment);
         return relevance >= LinkedRelevance && segmentScore >= LinkedSegmentOverlap;
+    }
+
+    /// <summary>
+    /// The words that say what a key is about. Keys are often namespaced (<c>policy/tone</c>, <c>policy/routing/...</c>):
+    /// when the words after the first segment name something known, the namespace is left out, so one generic
+    /// namespace does not link every key under it to the same behaviour.
+    /// </summary>
+    private static List<string> NamingWords(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0)
+        {
+            var rest = Words(key[(slash + 1)..]).ToList();
+            if (rest.Exists(static w => SharedVocabulary.Contains(w) || Vocabulary.Values.Any(v => v.Contains(w))))
+            {
+                return rest;
+            }
+        }
+
+        return [.. Words(key)];
     }
 
     // A name that only "has no known bearing" (0.4) is not a link; a segment that excludes the feature's (0.05) is not either.
@@ -180,9 +200,14 @@ public static class RollbackAttribution
         string key,
         string feature,
         HashSet<string> vocabulary,
+        IReadOnlyDictionary<string, string> segment) => Relevance(Words(key), feature, vocabulary, segment);
+
+    private static (double Score, string Reason) Relevance(
+        IEnumerable<string> words,
+        string feature,
+        HashSet<string> vocabulary,
         IReadOnlyDictionary<string, string> segment)
     {
-        var words = Words(key);
         var hit = words.FirstOrDefault(vocabulary.Contains);
         if (hit is not null)
         {

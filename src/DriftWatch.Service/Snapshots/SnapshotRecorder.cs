@@ -62,7 +62,11 @@ public sealed class SnapshotRecorder : IDriftMonitor, IBehaviourDetector, IAsync
         _monitor = monitor;
         _writer = new SnapshotWriter(store, _options.QueueCapacity, logger ?? NullLogger.Instance);
         _comparison = _options.CompareEnvironments
-            ? new EnvironmentComparison(_options.ReferenceEnvironment, _options.CandidateEnvironment, diffOptions)
+            ? new EnvironmentComparison(
+                _options.ReferenceEnvironment,
+                _options.CandidateEnvironment,
+                diffOptions,
+                (agent, environment) => monitor.HistoryOf(agent, environment)?.StateChanges ?? [])
             : null;
         SettingsFingerprint = string.Join(
             ';',

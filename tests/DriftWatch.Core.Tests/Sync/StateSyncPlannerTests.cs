@@ -53,6 +53,10 @@ public sealed class StateSyncPlannerTests
         Set("staging", "route/default", "\"billing\"", 15, agent: "someone-else"),
     ];
 
+    /// <summary>A plan of four differing keys, the routing key linked to <see cref="Routing"/>.</summary>
+    internal static StateSyncPlan SamplePlan() =>
+        StateSyncPlanner.Plan("router", "production", "staging", new StateSyncPlannerTests().Recording(), features: [Routing]);
+
     [Fact]
     public void Plan_DivergentKeys_ListsExactlyThemWithTheirKind()
     {
@@ -121,6 +125,8 @@ public sealed class StateSyncPlannerTests
     [InlineData("route/urgency=low", "low", Routing, false)]
     [InlineData("memory/greeting", null, Routing, false)]
     [InlineData("policy/tone", null, "output.sentiment", true)]
+    [InlineData("policy/tone", null, Routing, false)]
+    [InlineData("policy/routing/urgency-high", "high", Routing, true)]
     [InlineData("route/default", null, "decision.outcome", true)]
     public void BearsOn_KeyAndFeature_FollowsAttributionVocabularyAndSegment(string key, string? urgency, string feature, bool expected)
     {

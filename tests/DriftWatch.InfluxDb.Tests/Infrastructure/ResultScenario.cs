@@ -32,6 +32,8 @@ public static class ResultScenario
         ("decision.confidence", "drift", 1),
         (SegmentFeature, "drift", 1),
         (SegmentFeature, "chi2", 11.3),
+        // The continuous environment comparison's count of differing state keys (docs/sync.md).
+        ("state.keys_differing", "environment", 0.5),
     ];
 
     public static IReadOnlyList<ResultBatch> Batches()
