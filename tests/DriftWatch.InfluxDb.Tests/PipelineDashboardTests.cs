@@ -1,6 +1,8 @@
 using Confluent.Kafka;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
+using DriftWatch.Core.Incidents;
+using DriftWatch.Core.Propagation;
 using DriftWatch.InfluxDb.Tests.Infrastructure;
 using DriftWatch.Kafka.Consuming;
 using DriftWatch.Kafka.Embedded;
@@ -43,7 +45,10 @@ public sealed class PipelineDashboardTests(InfluxdFixture fixture) : IClassFixtu
         {
             foreach (var record in new FleetSimulator(simulation).Generate())
             {
-                var value = record.Decision is { } d ? AgentEventWriter.ToUtf8Bytes(d) : AgentEventWriter.ToUtf8Bytes(record.State!);
+                // The quiet agent is fed by the drifting one, so the agent graph has an edge (docs/propagation.md).
+                var value = record.Decision is { } d
+                    ? AgentEventWriter.ToUtf8Bytes(d.AgentId == Quiet ? d with { ParentAgentId = Drifting } : d)
+                    : AgentEventWriter.ToUtf8Bytes(record.State!);
                 producer.Produce("decisions", new Message<string, byte[]> { Key = record.AgentId, Value = value });
                 _produced++;
             }
@@ -55,8 +60,11 @@ public sealed class PipelineDashboardTests(InfluxdFixture fixture) : IClassFixtu
         kafka.Topics.Clear();
         kafka.Topics.Add("decisions");
         var options = new PipelineOptions { DeadLetterTopic = "dlq", AlertsTopic = string.Empty, HealthInterval = TimeSpan.FromMilliseconds(100), InstanceId = "dw-test" };
-        await using var sink = new InfluxResultSink(InfluxdFixture.V1Options(fixture.Server, _database));
-        var pipeline = new IngestPipeline(kafka, options, new DriftMonitor(), [sink], NullLoggerFactory.Instance, TimeProvider.System);
+        var monitor = new DriftMonitor();
+        var propagation = new PropagationMap();
+        IncidentDetector.AddTo(monitor, propagation: propagation);
+        await using var sink = new InfluxResultSink(InfluxdFixture.V1Options(fixture.Server, _database)) { EdgeSource = propagation.Edges };
+        var pipeline = new IngestPipeline(kafka, options, monitor, [sink], NullLoggerFactory.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource();
         var run = pipeline.RunAsync(stop.Token);
         var deadline = DateTime.UtcNow.AddSeconds(120);

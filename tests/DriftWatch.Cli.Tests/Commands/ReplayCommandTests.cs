@@ -69,6 +69,27 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_SimulatedChainWithUpstreamDrift_ResponderIncidentNamesTheRouterAndDownstreamOnlyNamesNone()
+    {
+        var upstream = Path.Combine(_directory, "chain-up.jsonl");
+        var downstream = Path.Combine(_directory, "chain-down.jsonl");
+        Assert.Equal(0, await Invoke("simulate", "--chain", "upstream", "--events", "30000", "--rate", "25", "--output", upstream));
+        Assert.Equal(0, await Invoke("simulate", "--chain", "downstream", "--events", "30000", "--rate", "25", "--output", downstream));
+        var upIncidents = Path.Combine(_directory, "up-incidents.jsonl");
+        var downIncidents = Path.Combine(_directory, "down-incidents.jsonl");
+
+        Assert.Equal(0, await Invoke("replay", "--input", upstream, "--alerts-out", Path.Combine(_directory, "up.jsonl"), "--incidents-out", upIncidents));
+        Assert.Equal(0, await Invoke("replay", "--input", downstream, "--alerts-out", Path.Combine(_directory, "down.jsonl"), "--incidents-out", downIncidents));
+
+        var responder = (await File.ReadAllLinesAsync(upIncidents)).Select(line => JsonDocument.Parse(line).RootElement)
+            .First(i => i.GetProperty("agent_id").GetString() == "support-responder");
+        Assert.Equal("support-router", responder.GetProperty("upstream").GetProperty("agent_id").GetString());
+        var down = (await File.ReadAllLinesAsync(downIncidents)).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Contains(down, i => i.GetProperty("agent_id").GetString() == "support-responder");
+        Assert.DoesNotContain(down, i => i.TryGetProperty("upstream", out _));
+    }
+
+    [Fact]
     public async Task Replay_FileWithBadLines_SkipsThemAndExitsZero()
     {
         var events = Path.Combine(_directory, "events.jsonl");
