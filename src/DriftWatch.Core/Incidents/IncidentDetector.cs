@@ -18,7 +18,8 @@ public sealed class IncidentDetector : IBehaviourDetector
     /// <summary>The name that tags this detector's section of a checkpoint record.</summary>
     public const string DetectorName = "incidents";
 
-    private const byte StateVersion = 1;
+    // 2: the incidents watched until they resolve follow the open incident.
+    private const byte StateVersion = 2;
 
     private readonly IncidentOptions _options;
 
@@ -31,7 +32,8 @@ public sealed class IncidentDetector : IBehaviourDetector
             ';',
             _options.GroupWindows.ToString(CultureInfo.InvariantCulture),
             _options.RelatedWindows.ToString(CultureInfo.InvariantCulture),
-            _options.MaxAlertsPerIncident.ToString(CultureInfo.InvariantCulture));
+            _options.MaxAlertsPerIncident.ToString(CultureInfo.InvariantCulture),
+            _options.ResolveWindows.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Registers incident grouping on <paramref name="monitor"/>, which must not hold behaviour state yet.</summary>
@@ -58,13 +60,27 @@ public sealed class IncidentDetector : IBehaviourDetector
     private sealed class State(IncidentDetector owner, BehaviourKey key) : IBehaviourDetectorState
     {
         private BehaviourIncidents _incidents = new(new SegmentProfile());
+        private IncidentResolution _resolution = new();
         private int _windowsClosed;
+        private DateTimeOffset _lastWindowAt;
 
         public void OnEvent(DecisionEvent decision, DetectorOutput output) => _incidents.Observe(decision);
 
         // Counted now, applied when the step ends: alerts of the step that closed a window still join by the
         // count before it.
-        public void OnWindowClosed(in ClosedWindow window, DetectorOutput output) => _windowsClosed++;
+        public void OnWindowClosed(in ClosedWindow window, DetectorOutput output)
+        {
+            _windowsClosed++;
+            _lastWindowAt = window.At;
+        }
+
+        public void OnScores(IReadOnlyList<FeatureScore> scores)
+        {
+            if (owner._options.ResolveWindows > 0)
+            {
+                _resolution.Scores(scores);
+            }
+        }
 
         public void OnAlerts(IReadOnlyList<DriftAlert> alerts, DetectorOutput output)
         {
@@ -86,12 +102,32 @@ public sealed class IncidentDetector : IBehaviourDetector
                     var incident = _incidents.Publish(open);
                     owner.Directory.Record(incident);
                     output.Add(incident);
+                    if (owner._options.ResolveWindows > 0)
+                    {
+                        _resolution.Published(incident);
+                    }
                 }
             }
 
+            int windows = _windowsClosed;
             for (; _windowsClosed > 0; _windowsClosed--)
             {
                 _incidents.WindowClosed(owner._options);
+            }
+
+            if (windows > 0 && owner._options.ResolveWindows > 0 && _resolution.WindowsClosed(windows, _lastWindowAt, owner._options.ResolveWindows) is { } resolved)
+            {
+                foreach (var incident in resolved)
+                {
+                    // A resolved incident takes no more alerts: a drift that comes back is a new incident.
+                    if (_incidents.Open is { } open && string.Equals(open.Id, incident.Id, StringComparison.Ordinal))
+                    {
+                        _incidents.Open = null;
+                    }
+
+                    owner.Directory.Record(incident);
+                    output.Add(incident);
+                }
             }
         }
 
@@ -99,6 +135,7 @@ public sealed class IncidentDetector : IBehaviourDetector
         {
             writer.Write(StateVersion);
             _incidents.Write(writer);
+            _resolution.Write(writer);
         }
 
         public void ReadState(BinaryReader reader)
@@ -110,6 +147,7 @@ public sealed class IncidentDetector : IBehaviourDetector
             }
 
             _incidents = BehaviourIncidents.Read(reader, key);
+            _resolution = IncidentResolution.Read(reader, key);
             if (_incidents.Open is { } open)
             {
                 // The webhook finds the restored incident of a redelivered alert.
