@@ -18,6 +18,7 @@ public sealed class DriftMetrics
 
     private readonly long[] _counters = new long[AllCounters.Length];
     private readonly ConcurrentDictionary<SeriesKey, ScoreSample> _scores = new();
+    private readonly IncidentGauge _incidents = new();
 
     /// <summary>Creates an empty set of figures; the pipeline's latency histograms are included from now on.</summary>
     public DriftMetrics()
@@ -32,6 +33,16 @@ public sealed class DriftMetrics
         var key = new SeriesKey(score.Key.AgentId, score.Key.Environment, score.Key.DecisionName, score.Feature, score.Detector);
         _scores[key] = new ScoreSample(score.Score, score.Threshold);
     }
+
+    /// <summary>Records an incident message: opened and updated incidents count as open until one says resolved.</summary>
+    public void Record(Core.Incidents.Incident incident)
+    {
+        ArgumentNullException.ThrowIfNull(incident);
+        _incidents.Record(incident);
+    }
+
+    /// <summary>Incidents of an agent in an environment opened and not yet resolved.</summary>
+    public int OpenIncidents(string agentId, string environment) => _incidents.Open(agentId, environment);
 
     /// <summary>Adds <paramref name="by"/> to a pipeline counter.</summary>
     public void Increment(PipelineCounter counter, long by = 1)
@@ -76,6 +87,7 @@ public sealed class DriftMetrics
         Array.Sort(series, static (a, b) => a.Key.CompareTo(b.Key));
         AppendGauge(text, "driftwatch_drift_score", "Latest drift score of a feature.", series, static s => s.Score);
         AppendGauge(text, "driftwatch_drift_threshold", "Alert threshold of the drift score of a feature.", series, static s => s.Threshold);
+        _incidents.Append(text);
         LatencyHistograms.Append(text);
         return text.ToString();
     }
@@ -101,7 +113,7 @@ public sealed class DriftMetrics
         }
     }
 
-    private static StringBuilder AppendLabel(StringBuilder text, string name, string value)
+    internal static StringBuilder AppendLabel(StringBuilder text, string name, string value)
     {
         text.Append(name).Append("=\"");
         foreach (var c in value)

@@ -4,7 +4,8 @@ using DriftWatch.Core.Results;
 namespace DriftWatch.Cli.Hosting;
 
 /// <summary>
-/// Keeps the <c>/metrics</c> gauges and counters current: every drift score with its threshold, so
+/// Keeps the <c>/metrics</c> gauges and counters current: every drift score with its threshold and the open
+/// incidents per agent, so
 /// Prometheus rules (and through them Alertmanager) see what the detectors see.
 /// </summary>
 internal sealed class MetricsResultSink(DriftMetrics metrics) : IResultSink
@@ -19,6 +20,11 @@ internal sealed class MetricsResultSink(DriftMetrics metrics) : IResultSink
         foreach (var score in batch.Scores)
         {
             metrics.Record(score);
+        }
+
+        foreach (var incident in batch.Incidents)
+        {
+            metrics.Record(incident);
         }
 
         metrics.Increment(PipelineCounter.ScoresComputed, batch.Scores.Count);

@@ -154,6 +154,15 @@ internal sealed class BehaviourState : IFeatureVisitor
         return summary;
     }
 
+    /// <summary>Tells every sibling detector the window scores of the step.</summary>
+    public void OnScores(IReadOnlyList<FeatureScore> scores)
+    {
+        foreach (var detector in _detectors)
+        {
+            detector.OnScores(scores);
+        }
+    }
+
     /// <summary>Tells every sibling detector the alerts the latest event raised (none when it only closed windows).</summary>
     public void OnAlerts(IReadOnlyList<DriftAlert> alerts, DetectorOutput output)
     {

@@ -139,6 +139,11 @@ public sealed class DriftMonitor : IDriftMonitor
         {
             // Every step that raised alerts or closed windows ends here for the sibling detectors (incident
             // grouping ages its open incident by the windows only after the step's alerts joined it).
+            if (step.Scores.Count > 0)
+            {
+                state.OnScores(step.Scores);
+            }
+
             state.OnAlerts(step.Alerts, _detectorOutput);
             if (_detectorOutput.AlertExemplars.Count > 0)
             {

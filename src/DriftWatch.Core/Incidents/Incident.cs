@@ -12,7 +12,7 @@ public enum IncidentStatus
     /// <summary>Another alert of the same drift joined: the ranked features and the root may have changed.</summary>
     Updated,
 
-    /// <summary>Reserved for the end of the drift; not emitted yet (alert episodes do not report their end).</summary>
+    /// <summary>The incident's features have stayed under their thresholds for <c>Incidents:ResolveWindows</c> windows: the drift ended.</summary>
     Resolved,
 }
 

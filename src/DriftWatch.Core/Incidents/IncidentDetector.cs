@@ -19,8 +19,9 @@ public sealed class IncidentDetector : IBehaviourDetector
     /// <summary>The name that tags this detector's section of a checkpoint record.</summary>
     public const string DetectorName = "incidents";
 
-    // 2: version 1 followed by the open incident's upstream cause; version 1 is still read.
-    private const byte StateVersion = 2;
+    // 2: version 1 followed by the open incident's upstream cause. 3: then the incidents watched until they
+    // resolve. Versions 1 and 2 are still read (nothing watched).
+    private const byte StateVersion = 3;
 
     private readonly IncidentOptions _options;
 
@@ -34,7 +35,8 @@ public sealed class IncidentDetector : IBehaviourDetector
             ';',
             _options.GroupWindows.ToString(CultureInfo.InvariantCulture),
             _options.RelatedWindows.ToString(CultureInfo.InvariantCulture),
-            _options.MaxAlertsPerIncident.ToString(CultureInfo.InvariantCulture));
+            _options.MaxAlertsPerIncident.ToString(CultureInfo.InvariantCulture),
+            _options.ResolveWindows.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Registers incident grouping on <paramref name="monitor"/>, which must not hold behaviour state yet.</summary>
@@ -67,7 +69,9 @@ public sealed class IncidentDetector : IBehaviourDetector
     private sealed class State(IncidentDetector owner, BehaviourKey key) : IBehaviourDetectorState
     {
         private BehaviourIncidents _incidents = new(new SegmentProfile());
+        private IncidentResolution _resolution = new();
         private int _windowsClosed;
+        private DateTimeOffset _lastWindowAt;
 
         public void OnEvent(DecisionEvent decision, DetectorOutput output)
         {
@@ -77,7 +81,19 @@ public sealed class IncidentDetector : IBehaviourDetector
 
         // Counted now, applied when the step ends: alerts of the step that closed a window still join by the
         // count before it.
-        public void OnWindowClosed(in ClosedWindow window, DetectorOutput output) => _windowsClosed++;
+        public void OnWindowClosed(in ClosedWindow window, DetectorOutput output)
+        {
+            _windowsClosed++;
+            _lastWindowAt = window.At;
+        }
+
+        public void OnScores(IReadOnlyList<FeatureScore> scores)
+        {
+            if (owner._options.ResolveWindows > 0)
+            {
+                _resolution.Scores(scores);
+            }
+        }
 
         public void OnAlerts(IReadOnlyList<DriftAlert> alerts, DetectorOutput output)
         {
@@ -104,12 +120,32 @@ public sealed class IncidentDetector : IBehaviourDetector
 
                     owner.Directory.Record(incident);
                     output.Add(incident);
+                    if (owner._options.ResolveWindows > 0)
+                    {
+                        _resolution.Published(incident);
+                    }
                 }
             }
 
+            int windows = _windowsClosed;
             for (; _windowsClosed > 0; _windowsClosed--)
             {
                 _incidents.WindowClosed(owner._options);
+            }
+
+            if (windows > 0 && owner._options.ResolveWindows > 0 && _resolution.WindowsClosed(windows, _lastWindowAt, owner._options.ResolveWindows) is { } resolved)
+            {
+                foreach (var incident in resolved)
+                {
+                    // A resolved incident takes no more alerts: a drift that comes back is a new incident.
+                    if (_incidents.Open is { } open && string.Equals(open.Id, incident.Id, StringComparison.Ordinal))
+                    {
+                        _incidents.Open = null;
+                    }
+
+                    owner.Directory.Record(incident);
+                    output.Add(incident);
+                }
             }
         }
 
@@ -133,12 +169,13 @@ public sealed class IncidentDetector : IBehaviourDetector
             writer.Write(StateVersion);
             _incidents.Write(writer);
             IncidentPropagation.Write(writer, _incidents.Open?.Upstream);
+            _resolution.Write(writer);
         }
 
         public void ReadState(BinaryReader reader)
         {
             byte version = reader.ReadByte();
-            if (version is not (1 or StateVersion))
+            if (version is not (1 or 2 or StateVersion))
             {
                 throw new InvalidDataException($"Incident state version {version} of {key} is not supported (expected {StateVersion}).");
             }
@@ -148,6 +185,11 @@ public sealed class IncidentDetector : IBehaviourDetector
             if (_incidents.Open is { } restored)
             {
                 restored.Upstream = upstream;
+            }
+
+            if (version >= 3)
+            {
+                _resolution = IncidentResolution.Read(reader, key);
             }
 
             if (_incidents.Open is { } open)

@@ -22,6 +22,14 @@ public sealed class IncidentOptions
     /// <summary>Alerts kept per incident; later ones are still published as alerts but not listed. Default 64.</summary>
     public int MaxAlertsPerIncident { get; set; } = 64;
 
+    /// <summary>
+    /// Windows of the behaviour in a row in which none of an incident's features scores above its threshold (and no
+    /// alert joins it) after which the incident is resolved: a <c>driftwatch.incident/v1</c> message with status
+    /// <c>resolved</c> is published and a later alert opens a new incident. 0 never resolves. Default 8 (2,000
+    /// events at the default window size, the size of the reference).
+    /// </summary>
+    public int ResolveWindows { get; set; } = 8;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -33,6 +41,11 @@ public sealed class IncidentOptions
         if (RelatedWindows < GroupWindows || RelatedWindows > 1000)
         {
             throw new ArgumentOutOfRangeException(nameof(RelatedWindows), RelatedWindows, "Incidents.RelatedWindows must be at least GroupWindows and at most 1000.");
+        }
+
+        if (ResolveWindows is < 0 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResolveWindows), ResolveWindows, "Incidents.ResolveWindows must be in [0, 1000] (0: never resolve).");
         }
 
         if (MaxAlertsPerIncident is < 1 or > 1024)

@@ -14,7 +14,7 @@ public sealed class DeployConfigTests
         var (exit, output) = await RunAsync(Promtool, "check", "rules", DeployFiles.RulesPath);
 
         Assert.True(exit == 0, output);
-        Assert.Contains("SUCCESS: 2 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 3 rules found", output, StringComparison.Ordinal);
     }
 
     [RequiresBinaryFact(Promtool)]

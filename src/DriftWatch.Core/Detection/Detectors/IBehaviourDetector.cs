@@ -42,6 +42,14 @@ public interface IBehaviourDetectorState
     {
     }
 
+    /// <summary>
+    /// The window scores (of every detector) of a step that closed windows, before <see cref="OnAlerts"/>. Nothing by
+    /// default; incident resolution reads them to tell when a drift has ended.
+    /// </summary>
+    void OnScores(IReadOnlyList<FeatureScore> scores)
+    {
+    }
+
     /// <summary>The filling window closed; scores and alerts go to <paramref name="output"/>.</summary>
     void OnWindowClosed(in ClosedWindow window, DetectorOutput output);
 
