@@ -176,13 +176,16 @@ public sealed class IngestPipeline
             consumer.Start();
             PipelineLog.Started(_logger, string.Join(",", _kafka.Topics), _kafka.GroupId, _options.DeadLetterTopic);
 
-            var completion = ChannelSource.FromReader(consumer.Reader)
-                .Via(ParseStage.Create())
+            // Batches of messages, not single ones, travel from the consumer to the sinks: a stream element costs
+            // about as much processor time as parsing an event, so per-message hand-overs bounded ingest.
+            var completion = ChannelSource.FromReader(consumer.Batches)
+                .Via(ParseStage.CreateBatched(_options.ParseWorkers))
                 .Async() // parsing is stateless: it runs on its own actor, beside detection, not before it
-                .Via(DeadLetterStage.Create(deadLetters, Statistics, _logger, abort.Token))
-                .Via(DetectStage.Create(_monitor, Statistics, _logger, _durable, _time))
-                .Via(sinkStage.CreateAlertPath(abort.Token))
-                .GroupedWithin(_options.BatchSize, _options.BatchInterval)
+                .Via(DeadLetterStage.CreateBatched(deadLetters, Statistics, _logger, abort.Token))
+                .Via(DetectStage.CreateBatched(_monitor, Statistics, _logger, _durable, _time))
+                .Via(sinkStage.CreateBatchedAlertPath(abort.Token))
+                .GroupedWeightedWithin(_options.BatchSize, int.MaxValue, _options.BatchInterval, batch => Math.Min(batch.Length, _options.BatchSize))
+                .Select(Flatten)
                 .Via(sinkStage.Create(abort.Token))
                 .RunForeach(
                     batch =>
@@ -238,6 +241,17 @@ public sealed class IngestPipeline
             PipelineLog.Stopped(_logger, Statistics.Events, Statistics.StateEvents, Statistics.DeadLettered, Statistics.Alerts.Count);
             await system.Terminate().ConfigureAwait(false);
         }
+    }
+
+    private static IEnumerable<ProcessedMessage> Flatten(IEnumerable<ProcessedMessage[]> batches)
+    {
+        var all = new List<ProcessedMessage>();
+        foreach (var batch in batches)
+        {
+            all.AddRange(batch);
+        }
+
+        return all;
     }
 
     /// <summary>Waits (or creates them, when allowed) until the input topics exist; false when stopped first.</summary>

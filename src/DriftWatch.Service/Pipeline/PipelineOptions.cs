@@ -24,6 +24,12 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// Threads a batch of messages is parsed on at once (parsing is stateless; chunks of at least 64 messages
+    /// each). Default: the processor count. 1 parses on the stream's own thread. At most 256.
+    /// </summary>
+    public int ParseWorkers { get; set; } = Environment.ProcessorCount;
+
     /// <summary>How often pipeline health is written with the results. Default 5 s.</summary>
     public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -55,6 +61,11 @@ public sealed class PipelineOptions
         if (BatchSize is < 1 or > 100_000)
         {
             throw new ArgumentException($"Pipeline:BatchSize must be between 1 and 100000, got {BatchSize}.");
+        }
+
+        if (ParseWorkers is < 1 or > 256)
+        {
+            throw new ArgumentException($"Pipeline:ParseWorkers must be between 1 and 256, got {ParseWorkers}.");
         }
 
         if (BatchInterval <= TimeSpan.Zero)
