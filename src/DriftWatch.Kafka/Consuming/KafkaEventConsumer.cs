@@ -337,9 +337,10 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
                 batch[i] = _pending.Dequeue();
             }
 
+            // Bookkeeping first: once written, the batch belongs to the reader.
+            Delivered(batch);
             Interlocked.Add(ref _buffered, take);
             _channel.Writer.TryWrite(batch); // unbounded: always taken
-            Delivered(batch);
         }
 
         if (_pending.Count == 0)
