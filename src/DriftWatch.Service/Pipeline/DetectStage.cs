@@ -59,7 +59,7 @@ internal static class DetectStage
             .Named("detect");
     }
 
-    private static ProcessedMessage Measured(ParsedMessage parsed, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger, DurableDetection? durable, TimeProvider time, PipelineInstruments instruments)
+    internal static ProcessedMessage Measured(ParsedMessage parsed, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger, DurableDetection? durable, TimeProvider time, PipelineInstruments instruments)
     {
         if (parsed.Message.IsControl)
         {
