@@ -10,18 +10,18 @@ namespace DriftWatch.Benchmarks.Ingest;
 /// The whole <see cref="IngestPipeline"/> with a monitor that detects nothing and no sinks: the stream's own
 /// cost (parse, dead-letter check, detect stage, batching, commit) on top of consuming.
 /// </summary>
-internal sealed class FullPipelineMode : IIngestMode
+internal sealed class FullPipelineMode(int workers) : IIngestMode
 {
-    public string Name => "full-pipeline";
+    public string Name => $"full-pipeline/{workers}w";
 
-    public string Description => "IngestPipeline, no-op monitor, no sinks";
+    public string Description => $"IngestPipeline, parse on {workers} worker(s), no-op monitor, no sinks";
 
     public async Task<Measurement> MeasureAsync(string bootstrapServers, string topic, string group, int messages, TimeSpan timeout)
     {
         var kafka = new KafkaConsumerOptions { BootstrapServers = bootstrapServers, GroupId = group };
         kafka.Topics.Clear();
         kafka.Topics.Add(topic);
-        var options = new PipelineOptions { DeadLetterTopic = $"{topic}.dlq", AlertsTopic = string.Empty };
+        var options = new PipelineOptions { DeadLetterTopic = $"{topic}.dlq", AlertsTopic = string.Empty, ParseWorkers = workers };
         var monitor = new CountingMonitor();
         var pipeline = new IngestPipeline(kafka, options, monitor, [], NullLoggerFactory.Instance, TimeProvider.System);
         using var stop = new CancellationTokenSource();

@@ -49,12 +49,9 @@ internal static class IngestBenchmark
             CultureInfo.InvariantCulture,
             $"Parse alone, in memory, one thread: {ParseCost(produced.Sample):F1} µs CPU per event"));
 
-        var modes = new IIngestMode[]
-        {
-            new RawConsumerMode(),
-            new SourceParseMode(),
-            new FullPipelineMode(),
-        };
+        var modes = new List<IIngestMode> { new RawConsumerMode() };
+        modes.AddRange(settings.Workers.Select(w => new SourceParseMode(w)));
+        modes.AddRange(settings.Workers.Select(w => new FullPipelineMode(w)));
         var rates = modes.ToDictionary(m => m.Name, _ => new List<double>());
         var costs = modes.ToDictionary(m => m.Name, _ => new List<double>());
         // One unrecorded round first, so that no mode pays for JIT compilation or Akka's start-up.
@@ -76,7 +73,7 @@ internal static class IngestBenchmark
                 costs[mode.Name].Add(cost);
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"  run {repetition}  {mode.Name,-14} {rate,12:N0} events/s  ({measurement.Elapsed.TotalSeconds:F2} s, {cost:F1} µs CPU per event)"));
+                    $"  run {repetition}  {mode.Name,-18} {rate,12:N0} events/s  ({measurement.Elapsed.TotalSeconds:F2} s, {cost:F1} µs CPU per event)"));
             }
         }
 
@@ -92,7 +89,7 @@ internal static class IngestBenchmark
             var cost = Median(costs[mode.Name]);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {mode.Name,-14} {median,12:N0} events/s  ratio to raw {median / baseline:F2}  {cost,6:F1} µs CPU per event (x{cost / baselineCost:F1})  ({mode.Description})"));
+                $"  {mode.Name,-18} {median,12:N0} events/s  ratio to raw {median / baseline:F2}  {cost,6:F1} µs CPU per event (x{cost / baselineCost:F1})  ({mode.Description})"));
         }
 
         return 0;

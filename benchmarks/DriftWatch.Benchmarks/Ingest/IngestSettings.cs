@@ -6,7 +6,10 @@ namespace DriftWatch.Benchmarks.Ingest;
 internal sealed record IngestSettings(int Events, int Repetitions, int Partitions, int Brokers, TimeSpan Timeout)
 {
     internal const string Usage =
-        "usage: ingest [--events N (200000)] [--repetitions R (3)] [--partitions P (6)] [--brokers B (3)] [--timeout-s S (300)]";
+        "usage: ingest [--events N (200000)] [--repetitions R (3)] [--partitions P (6)] [--brokers B (3)] [--timeout-s S (300)] [--workers 1,2 (1,2)]";
+
+    /// <summary>Parse workers of the DriftWatch modes; each count is a mode of its own.</summary>
+    internal IReadOnlyList<int> Workers { get; init; } = [1, 2];
 
     internal static IngestSettings Parse(string[] args)
     {
@@ -17,6 +20,18 @@ internal sealed record IngestSettings(int Events, int Repetitions, int Partition
             if (i + 1 >= args.Length)
             {
                 throw new ArgumentException($"{name} needs a value.");
+            }
+
+            if (name == "--workers")
+            {
+                var counts = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                settings = settings with
+                {
+                    Workers = [.. counts.Select(c => int.TryParse(c, NumberStyles.Integer, CultureInfo.InvariantCulture, out var w) && w is >= 1 and <= 256
+                        ? w
+                        : throw new ArgumentException($"--workers needs counts between 1 and 256 separated by commas, got '{args[i]}'."))],
+                };
+                continue;
             }
 
             var value = int.TryParse(args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) && parsed > 0

@@ -42,7 +42,9 @@ internal static class LatencyBenchmark
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == PipelineLatency.MeterName)
+                // By name: the meter also carries other instruments (the per-event processing duration).
+                if (instrument.Meter.Name == PipelineLatency.MeterName
+                    && instrument.Name is PipelineLatency.EventToResultsName or PipelineLatency.EventToAlertName)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }

@@ -12,11 +12,11 @@ namespace DriftWatch.Benchmarks.Ingest;
 /// DriftWatch's Kafka source and parse/validate stage, acknowledged in batches as the pipeline does, without
 /// detection or sinks: what reading events costs before any analysis.
 /// </summary>
-internal sealed class SourceParseMode : IIngestMode
+internal sealed class SourceParseMode(int workers) : IIngestMode
 {
-    public string Name => "source+parse";
+    public string Name => $"source+parse/{workers}w";
 
-    public string Description => "KafkaEventConsumer -> ChannelSource -> ParseStage -> batched acknowledge";
+    public string Description => $"KafkaEventConsumer batches -> ChannelSource -> ParseStage on {workers} worker(s) -> batched acknowledge";
 
     public async Task<Measurement> MeasureAsync(string bootstrapServers, string topic, string group, int messages, TimeSpan timeout)
     {
@@ -27,15 +27,13 @@ internal sealed class SourceParseMode : IIngestMode
         await using var consumer = new KafkaEventConsumer(options, NullLogger<KafkaEventConsumer>.Instance);
         long invalid = 0;
         consumer.Start();
-        var run = ChannelSource.FromReader(consumer.Reader)
-            .Via(ParseStage.Create())
-            .GroupedWithin(1000, TimeSpan.FromMilliseconds(200))
+        var run = ChannelSource.FromReader(consumer.Batches)
+            .Via(ParseStage.CreateBatched(workers))
             .RunForeach(
                 batch =>
                 {
-                    var list = batch as IReadOnlyList<ParsedMessage> ?? batch.ToList();
-                    var messagesOfBatch = new List<ConsumedMessage>(list.Count);
-                    foreach (var parsed in list)
+                    var messagesOfBatch = new List<ConsumedMessage>(batch.Length);
+                    foreach (var parsed in batch)
                     {
                         if (parsed.Result.Kind == AgentEventKind.Invalid)
                         {

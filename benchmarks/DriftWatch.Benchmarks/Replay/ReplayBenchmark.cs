@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Replay;
 using DriftWatch.Simulation;
@@ -14,8 +15,8 @@ namespace DriftWatch.Benchmarks.Replay;
 /// one run, the modes interleaved in every repetition so that load on the machine hits them alike. Modes:
 /// `read+parse bytes` (1 MiB reads, lines split on the bytes, JsonDocument.Parse of each span: the baseline),
 /// `read+parse text` (StreamReader.ReadLine, re-encoded to UTF-8, JsonDocument.Parse), `replay text` (the
-/// TextReader overload, what replay did before) and `replay bytes` (the Stream overload `driftwatch replay`
-/// uses). Reports lines/s per mode (median, min and max over repetitions, wall clock and processor time) and
+/// TextReader overload, what replay did before) and `replay bytes/Nw` (the Stream overload `driftwatch replay`
+/// uses, detection sharded by agent over N monitors, one per `--workers` count; 1 is the one-thread replay). Reports lines/s per mode (median, min and max over repetitions, wall clock and processor time) and
 /// each mode's ratio to the baseline of the same repetition.
 /// </summary>
 internal static class ReplayBenchmark
@@ -24,32 +25,40 @@ internal static class ReplayBenchmark
     {
         int events = 200_000;
         int repetitions = 5;
+        int[] workers = [1, 2];
+        int agents = 4;
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--events": events = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--repetitions": repetitions = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--agents": agents = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--workers": workers = [.. args[i + 1].Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture))]; break;
             }
         }
 
-        string path = Path.Combine(Path.GetTempPath(), $"driftwatch-replay-bench-{events}.jsonl");
+        string path = Path.Combine(Path.GetTempPath(), agents == 4 ? $"driftwatch-replay-bench-{events}.jsonl" : $"driftwatch-replay-bench-{events}-{agents}.jsonl");
         if (!File.Exists(path))
         {
-            await WriteFileAsync(path, events).ConfigureAwait(false);
+            await WriteFileAsync(path, events, agents).ConfigureAwait(false);
         }
 
-        var modes = new (string Name, Func<Task<long>> Run)[]
+        var modes = new List<(string Name, Func<Task<long>> Run)>
         {
             ("read+parse bytes", () => Task.FromResult(ReadParseBytes(path))),
             ("read+parse text", () => ReadParseTextAsync(path)),
             ("replay text", async () => (await new ReplayRunner().RunAsync(new StreamReader(path, Encoding.UTF8, true, 1 << 16), TextWriter.Null).ConfigureAwait(false)).Lines),
-            ("replay bytes", async () =>
+        };
+        foreach (int count in workers)
+        {
+            modes.Add(($"replay bytes/{count}w", async () =>
             {
                 await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-                return (await new ReplayRunner().RunAsync(stream, TextWriter.Null).ConfigureAwait(false)).Lines;
-            }),
-        };
+                var shards = Enumerable.Range(0, count).Select(_ => (IDriftMonitor)new DriftMonitor()).ToList();
+                return (await new ReplayRunner(shards).RunAsync(stream, TextWriter.Null).ConfigureAwait(false)).Lines;
+            }));
+        }
 
         var wall = modes.Select(_ => new List<double>()).ToArray();
         var cpu = modes.Select(_ => new List<double>()).ToArray();
@@ -57,7 +66,7 @@ internal static class ReplayBenchmark
         using var self = Process.GetCurrentProcess();
         for (int rep = 0; rep <= repetitions; rep++) // repetition 0 warms up and is not counted
         {
-            for (int m = 0; m < modes.Length; m++)
+            for (int m = 0; m < modes.Count; m++)
             {
                 GC.Collect();
                 self.Refresh();
@@ -76,7 +85,7 @@ internal static class ReplayBenchmark
 
             if (rep > 0)
             {
-                for (int m = 0; m < modes.Length; m++)
+                for (int m = 0; m < modes.Count; m++)
                 {
                     ratios[m].Add(wall[m][^1] / wall[0][^1]);
                 }
@@ -84,10 +93,10 @@ internal static class ReplayBenchmark
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"replay: {events:N0} events, {new FileInfo(path).Length / 1e6:0.0} MB, {repetitions} repetitions, {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
+            $"replay: {events:N0} events, {agents} agents, {new FileInfo(path).Length / 1e6:0.0} MB, {repetitions} repetitions, {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
         Console.WriteLine("| mode | lines/s wall (median, min-max) | ratio to read+parse bytes (median, min-max) | lines per CPU-second (median) |");
         Console.WriteLine("|---|---:|---:|---:|");
-        for (int m = 0; m < modes.Length; m++)
+        for (int m = 0; m < modes.Count; m++)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {modes[m].Name} | {Median(wall[m]):N0} ({wall[m].Min():N0}-{wall[m].Max():N0}) | {Median(ratios[m]):0.00} ({ratios[m].Min():0.00}-{ratios[m].Max():0.00}) | {Median(cpu[m]):N0} |"));
@@ -150,9 +159,9 @@ internal static class ReplayBenchmark
         return lines;
     }
 
-    private static async Task WriteFileAsync(string path, int events)
+    private static async Task WriteFileAsync(string path, int events, int agents)
     {
-        var options = new SimulationOptions { Seed = 11, Agents = 4, Events = events };
+        var options = new SimulationOptions { Seed = 11, Agents = agents, Events = events };
         options.Scenarios.Add(new DriftScenario(DriftKind.Misrouting) { Onset = 0.5 });
         await using var file = new FileStream(path + ".tmp", FileMode.Create);
         foreach (var record in new FleetSimulator(options).Generate())

@@ -32,7 +32,16 @@ internal static class ReplayCommand
             // The same registration as run, with the file as the event source: the detection stack, options binding
             // and validation are the service's, and nothing is started (no Kafka consumer, no API).
             using var host = DriftWatchHost.Build(DriftWatchSettings.LoadConfiguration(parse.GetValue(config)), DriftWatchHost.FileSource);
-            var detection = await host.Services.GetRequiredService<DriftWatchComponents>().CreateDetectionAsync(cancellationToken).ConfigureAwait(false);
+            var components = host.Services.GetRequiredService<DriftWatchComponents>();
+
+            // Pipeline:DetectionWorkers stacks, each owning a share of the agents (same alerts as one stack).
+            var shards = new List<DetectionStack>();
+            for (int shard = 0; shard < components.Settings.Pipeline.DetectionWorkers; shard++)
+            {
+                shards.Add(await components.CreateDetectionAsync(cancellationToken).ConfigureAwait(false));
+            }
+
+            var detectors = shards.Select(s => s.Detector).ToList();
             var incidentsPath = parse.GetValue(incidentsOut);
             await using var incidentsWriter = incidentsPath switch
             {
@@ -41,7 +50,7 @@ internal static class ReplayCommand
                 _ => new StreamWriter(incidentsPath, append: false, new UTF8Encoding(false), bufferSize: 1 << 16) { NewLine = "\n" },
             };
             // The monitor groups incidents itself (IncidentDetector); the runner only writes them.
-            var runner = new ReplayRunner(detection.Monitor) { IncidentsOut = incidentsWriter };
+            var runner = new ReplayRunner(shards.Select(s => s.Monitor).ToList()) { IncidentsOut = incidentsWriter };
             var inputPath = parse.GetValue(input)!;
             if (!File.Exists(inputPath))
             {
@@ -51,7 +60,7 @@ internal static class ReplayCommand
             if (parse.GetValue(stateIn) is { } stateInPath)
             {
                 await using var state = File.OpenRead(stateInPath);
-                int restored = ReplayState.Read(detection.Detector, state);
+                int restored = ReplayState.Read(detectors, state);
                 await Console.Error.WriteLineAsync($"restored {restored:N0} state records from {stateInPath}").ConfigureAwait(false);
             }
 
@@ -82,7 +91,7 @@ internal static class ReplayCommand
                 string temporary = stateOutPath + ".tmp";
                 await using (var state = File.Create(temporary))
                 {
-                    int written = ReplayState.Write(detection.Detector, state);
+                    int written = ReplayState.Write(detectors, state);
                     await Console.Error.WriteLineAsync($"wrote {written:N0} state records to {stateOutPath}").ConfigureAwait(false);
                 }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Unicode;
 using System.Threading.Channels;
@@ -23,7 +24,7 @@ public sealed class ReplayRunner
     /// <summary>Batches the reader may be ahead of detection: bounds the memory of parsed events.</summary>
     private const int BatchesAhead = 8;
 
-    private readonly IDriftMonitor _monitor;
+    private readonly IReadOnlyList<IDriftMonitor> _shards;
     private List<string>? _incidentLines;
 
     /// <summary>Replays into a new <see cref="DriftMonitor"/> with the given (or default) options.</summary>
@@ -35,8 +36,28 @@ public sealed class ReplayRunner
     /// <summary>Replays into the given monitor (e.g. one with pinned references).</summary>
     public ReplayRunner(IDriftMonitor monitor)
     {
-        _monitor = monitor ?? throw new ArgumentNullException(nameof(monitor));
+        _shards = [monitor ?? throw new ArgumentNullException(nameof(monitor))];
     }
+
+    /// <summary>
+    /// Replays into several monitors, each owning the agents <see cref="AgentShards.Of"/> gives it; the
+    /// <see cref="Stream"/> overload runs them on as many threads at once. Alerts, their order and the summary
+    /// are those of one monitor over the same file: detection state is per agent, every agent's events reach its
+    /// monitor in file order, and results are put back in file order before anything is written.
+    /// </summary>
+    public ReplayRunner(IReadOnlyList<IDriftMonitor> shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        if (shards.Count == 0 || shards.Any(s => s is null))
+        {
+            throw new ArgumentException("At least one monitor, and no null one, is needed.", nameof(shards));
+        }
+
+        _shards = [.. shards];
+    }
+
+    /// <summary>How many monitors detection is spread over.</summary>
+    public int Shards => _shards.Count;
 
     /// <summary>
     /// Groups the alerts into incidents when set (not needed when an <see cref="IncidentDetector"/> runs on the monitor):
@@ -131,10 +152,14 @@ public sealed class ReplayRunner
             await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 List<string>? alertLines = null;
-                foreach (var line in batch.Lines)
+                var steps = _shards.Count > 1 ? DetectInParallel(batch.Lines) : null;
+                for (int i = 0; i < batch.Lines.Count; i++)
                 {
+                    var line = batch.Lines[i];
                     counts.Lines = line.Number;
-                    var found = Handle(line.Result, counts, onBadLine, onStep);
+                    var found = steps is null
+                        ? Handle(line.Result, counts, onBadLine, onStep)
+                        : Account(line.Result, steps[i], counts, onBadLine, onStep);
                     if (found is not null)
                     {
                         (alertLines ??= []).AddRange(found);
@@ -315,7 +340,79 @@ public sealed class ReplayRunner
         return true;
     }
 
+    /// <summary>
+    /// Feeds a batch's events to their agents' monitors, one thread per monitor, each in file order; returns
+    /// every line's step at its index (empty for state events and bad lines).
+    /// </summary>
+    private DetectionStep[] DetectInParallel(List<ParsedLine> lines)
+    {
+        var steps = new DetectionStep[lines.Count];
+        var owned = new List<int>[_shards.Count];
+        for (int i = 0; i < lines.Count; i++)
+        {
+            steps[i] = DetectionStep.Empty;
+            if (AgentOf(lines[i].Result) is { } agent)
+            {
+                (owned[AgentShards.Of(agent, _shards.Count)] ??= []).Add(i);
+            }
+        }
+
+        try
+        {
+            Parallel.For(0, _shards.Count, new ParallelOptions { MaxDegreeOfParallelism = _shards.Count }, shard =>
+            {
+                if (owned[shard] is not { } mine)
+                {
+                    return;
+                }
+
+                var monitor = _shards[shard];
+                foreach (int i in mine)
+                {
+                    steps[i] = Detect(monitor, lines[i].Result);
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count >= 1)
+        {
+            // A detector failure ends the replay as it does on one thread, with the detector's own exception.
+            ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
+        }
+
+        return steps;
+    }
+
+    private static string? AgentOf(ParseResult parsed) => parsed.Kind switch
+    {
+        AgentEventKind.Decision => parsed.Decision!.AgentId,
+        AgentEventKind.State => parsed.State!.AgentId,
+        _ => null,
+    };
+
+    private IDriftMonitor MonitorOf(string agentId) => _shards[AgentShards.Of(agentId, _shards.Count)];
+
+    private static DetectionStep Detect(IDriftMonitor monitor, ParseResult parsed)
+    {
+        if (parsed.Kind == AgentEventKind.Decision)
+        {
+            return monitor.Observe(parsed.Decision!);
+        }
+
+        monitor.Observe(parsed.State!);
+        return DetectionStep.Empty;
+    }
+
     private List<string>? Handle(ParseResult parsed, Counts counts, Action<BadLine>? onBadLine, Action<DetectionStep>? onStep)
+    {
+        var step = AgentOf(parsed) is { } agent ? Detect(MonitorOf(agent), parsed) : DetectionStep.Empty;
+        return Account(parsed, step, counts, onBadLine, onStep);
+    }
+
+    /// <summary>
+    /// Everything after detection, in file order: counts, incident grouping, the step callback and the alert
+    /// lines. The incident tracker sees each decision and then its step, as when it ran around detection.
+    /// </summary>
+    private List<string>? Account(ParseResult parsed, DetectionStep step, Counts counts, Action<BadLine>? onBadLine, Action<DetectionStep>? onStep)
     {
         List<string>? alertLines = null;
         switch (parsed.Kind)
@@ -323,7 +420,6 @@ public sealed class ReplayRunner
             case AgentEventKind.Decision:
                 counts.Decisions++;
                 Incidents?.Observe(parsed.Decision!);
-                var step = _monitor.Observe(parsed.Decision!);
                 if (!step.IsEmpty)
                 {
                     ObserveIncidents(step);
@@ -339,7 +435,6 @@ public sealed class ReplayRunner
                 break;
             case AgentEventKind.State:
                 counts.States++;
-                _monitor.Observe(parsed.State!);
                 break;
             default:
                 counts.Bad++;

@@ -20,16 +20,33 @@ public static class ReplayState
     public static int Write(DriftMonitor monitor, Stream output)
     {
         ArgumentNullException.ThrowIfNull(monitor);
+        return Write([monitor], output);
+    }
+
+    /// <summary>
+    /// Writes every behaviour and agent of detection spread over several monitors (<see cref="AgentShards"/>):
+    /// the same records one monitor would hold, so the file does not depend on the number of shards.
+    /// </summary>
+    public static int Write(IReadOnlyList<DriftMonitor> shards, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(output);
         var records = new List<byte[]>();
-        foreach (var (agent, environment) in monitor.Agents.OrderBy(a => a.AgentId, StringComparer.Ordinal).ThenBy(a => a.Environment, StringComparer.Ordinal))
+        var agents = shards
+            .SelectMany(m => m.Agents.Select(a => (Monitor: m, a.AgentId, a.Environment)))
+            .OrderBy(a => a.AgentId, StringComparer.Ordinal)
+            .ThenBy(a => a.Environment, StringComparer.Ordinal);
+        foreach (var (monitor, agent, environment) in agents)
         {
             records.Add(monitor.CheckpointAgent(agent, environment));
         }
 
-        foreach (var key in monitor.Behaviours)
+        foreach (var monitor in shards)
         {
-            records.Add(monitor.Checkpoint(key));
+            foreach (var key in monitor.Behaviours)
+            {
+                records.Add(monitor.Checkpoint(key));
+            }
         }
 
         using var writer = new BinaryWriter(output, Encoding.UTF8, leaveOpen: true);
@@ -53,6 +70,13 @@ public static class ReplayState
     public static int Read(DriftMonitor monitor, Stream input)
     {
         ArgumentNullException.ThrowIfNull(monitor);
+        return Read([monitor], input);
+    }
+
+    /// <summary>Loads a state file into several monitors, each record into the one that owns its agent (<see cref="AgentShards"/>).</summary>
+    public static int Read(IReadOnlyList<DriftMonitor> shards, Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
         ArgumentNullException.ThrowIfNull(input);
         using var reader = new BinaryReader(input, Encoding.UTF8, leaveOpen: true);
         try
@@ -78,7 +102,9 @@ public static class ReplayState
                     throw new CheckpointException($"Record {i + 1} of the state file has an impossible length {length}.");
                 }
 
-                monitor.Restore(reader.ReadBytes(length));
+                byte[] record = reader.ReadBytes(length);
+                var monitor = shards.Count == 1 ? shards[0] : shards[AgentShards.Of(StateCheckpoint.ReadHeader(record).AgentId, shards.Count)];
+                monitor.Restore(record);
             }
 
             return count;

@@ -17,15 +17,25 @@ namespace DriftWatch.Kafka.Consuming;
 /// partitions and keep polling, so the group sees a live member (a poll blocked for longer than
 /// max.poll.interval.ms would trigger a rebalance). Pausing at every full channel would be far slower:
 /// librdkafka discards a paused partition's prefetched messages and fetches them again on resume.
+/// Messages travel in batches: each poll drains what librdkafka already holds (up to
+/// <see cref="MaxBatch"/>) and the bookkeeping (acknowledgements, checkpoint markers, lag) runs once per batch,
+/// because per message it cost more processor time than consuming itself.
 /// </remarks>
 public sealed partial class KafkaEventConsumer : IAsyncDisposable
 {
     private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
     private const long StallBeforePauseMs = 1000;
 
+    /// <summary>Most messages handed to the stream as one batch.</summary>
+    public const int MaxBatch = 512;
+
     private readonly KafkaConsumerOptions _options;
     private readonly ILogger _logger;
-    private readonly Channel<ConsumedMessage> _channel;
+    // Unbounded in batches, bounded in messages by _buffered against BufferCapacity (written only here).
+    private readonly Channel<ConsumedMessage[]> _channel;
+    private long _buffered;
+    private readonly BatchReader _batches;
+    private readonly MessageReader _messages;
     private readonly ConcurrentQueue<(TopicPartition Partition, long Next)> _acks = new();
     private readonly Dictionary<TopicPartition, long> _delivered = [];
     private readonly Dictionary<TopicPartition, long> _stored = [];
@@ -57,12 +67,13 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = logger;
-        _channel = Channel.CreateBounded<ConsumedMessage>(new BoundedChannelOptions(options.BufferCapacity)
+        _channel = Channel.CreateUnbounded<ConsumedMessage[]>(new UnboundedChannelOptions
         {
             SingleWriter = true,
             SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
         });
+        _batches = new BatchReader(this);
+        _messages = new MessageReader(this);
 
         var config = new ConsumerConfig
         {
@@ -94,8 +105,20 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         _lagReader = new ConsumerLagReader(options, TimeSpan.FromSeconds(1), logger);
     }
 
-    /// <summary>Messages in partition order; completes when fetching stops.</summary>
-    public ChannelReader<ConsumedMessage> Reader => _channel.Reader;
+    /// <summary>
+    /// Messages one at a time, in partition order; completes when fetching stops. Its count is the messages
+    /// waiting in the buffer. Read either this or <see cref="Batches"/>, not both.
+    /// </summary>
+    public ChannelReader<ConsumedMessage> Reader => _messages;
+
+    /// <summary>
+    /// Messages in batches of up to <see cref="MaxBatch"/>, each in partition order, batches in the order
+    /// fetched; completes when fetching stops. The stream's source: one hand-over per batch, not per message.
+    /// </summary>
+    public ChannelReader<IReadOnlyList<ConsumedMessage>> Batches => _batches;
+
+    /// <summary>Messages waiting in the buffer for the stream.</summary>
+    public int Buffered => (int)Interlocked.Read(ref _buffered);
 
     /// <summary>
     /// Messages not yet processed on this member's partitions: log end offsets minus the next offset to
@@ -266,6 +289,15 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
                 if (result?.Message is not null)
                 {
                     _pending.Enqueue(ToMessage(result));
+
+                    // Take what librdkafka already fetched without waiting, so the bookkeeping above and the
+                    // hand-over below run once per batch.
+                    while (!_paused && _pending.Count < MaxBatch && ConsumeOrReport(TimeSpan.Zero) is { Message: not null } more)
+                    {
+                        _pending.Enqueue(ToMessage(more));
+                    }
+
+                    KeepAssignmentPaused();
                     FlushPending();
                 }
             }
@@ -290,28 +322,31 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
 
     private void FlushPending()
     {
-        while (_pending.TryPeek(out var message))
+        while (_pending.Count > 0)
         {
-            if (!_channel.Writer.TryWrite(message))
+            int room = _options.BufferCapacity - (int)Interlocked.Read(ref _buffered);
+            int take = Math.Min(Math.Min(room, _pending.Count), MaxBatch);
+            if (take <= 0)
             {
                 break;
             }
 
-            _pending.Dequeue();
-            if (!message.IsControl)
+            var batch = new ConsumedMessage[take];
+            for (int i = 0; i < take; i++)
             {
-                var partition = new TopicPartition(message.Topic, message.Partition);
-                CountExpired(partition, message.Offset);
-                _delivered[partition] = message.Offset;
-                _deliveredSinceCheckpoint = true;
-                Interlocked.Increment(ref _consumed);
+                batch[i] = _pending.Dequeue();
             }
+
+            // Bookkeeping first: once written, the batch belongs to the reader.
+            Delivered(batch);
+            Interlocked.Add(ref _buffered, take);
+            _channel.Writer.TryWrite(batch); // unbounded: always taken
         }
 
         if (_pending.Count == 0)
         {
             _fullSince = -1;
-            if (_paused && _channel.Reader.Count < _options.BufferCapacity / 2)
+            if (_paused && Interlocked.Read(ref _buffered) < _options.BufferCapacity / 2)
             {
                 _consumer.Resume(_consumer.Assignment);
                 _paused = false;
@@ -330,6 +365,46 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         {
             _consumer.Pause(_consumer.Assignment);
             _paused = true;
+        }
+    }
+
+    /// <summary>
+    /// Records what a batch delivered: per run of consecutive offsets of one partition, one expiry check and
+    /// one update of the partition's last delivered offset, instead of one per message.
+    /// </summary>
+    private void Delivered(ConsumedMessage[] batch)
+    {
+        ConsumedMessage? last = null;
+        int count = 0;
+        foreach (var message in batch)
+        {
+            if (message.IsControl)
+            {
+                continue;
+            }
+
+            count++;
+            if (last is not null && last.Partition == message.Partition && message.Offset == last.Offset + 1
+                && string.Equals(last.Topic, message.Topic, StringComparison.Ordinal))
+            {
+                last = message;
+                continue;
+            }
+
+            if (last is not null)
+            {
+                _delivered[new TopicPartition(last.Topic, last.Partition)] = last.Offset;
+            }
+
+            CountExpired(new TopicPartition(message.Topic, message.Partition), message.Offset);
+            last = message;
+        }
+
+        if (last is not null)
+        {
+            _delivered[new TopicPartition(last.Topic, last.Partition)] = last.Offset;
+            _deliveredSinceCheckpoint = true;
+            Interlocked.Add(ref _consumed, count);
         }
     }
 

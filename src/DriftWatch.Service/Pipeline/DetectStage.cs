@@ -31,7 +31,35 @@ internal static class DetectStage
             .Named("detect");
     }
 
-    private static ProcessedMessage Measured(ParsedMessage parsed, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger, DurableDetection? durable, TimeProvider time, PipelineInstruments instruments)
+    /// <summary>
+    /// The batch form: every message of a batch in order on the stage's one thread, exactly as
+    /// <see cref="Create"/> does one at a time, so results and per-agent order are the same.
+    /// </summary>
+    internal static Flow<ParsedMessage[], ProcessedMessage[], NotUsed> CreateBatched(
+        IDriftMonitor monitor,
+        PipelineStatistics statistics,
+        ILogger logger,
+        DurableDetection? durable = null,
+        TimeProvider? time = null,
+        PipelineInstruments? instruments = null)
+    {
+        var clock = time ?? TimeProvider.System;
+        var meter = instruments ?? PipelineInstruments.Shared;
+        return Flow.Create<ParsedMessage[]>()
+            .Select(batch =>
+            {
+                var processed = new ProcessedMessage[batch.Length];
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    processed[i] = Measured(batch[i], monitor, statistics, logger, durable, clock, meter);
+                }
+
+                return processed;
+            })
+            .Named("detect");
+    }
+
+    internal static ProcessedMessage Measured(ParsedMessage parsed, IDriftMonitor monitor, PipelineStatistics statistics, ILogger logger, DurableDetection? durable, TimeProvider time, PipelineInstruments instruments)
     {
         if (parsed.Message.IsControl)
         {

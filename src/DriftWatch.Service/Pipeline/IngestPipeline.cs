@@ -21,12 +21,11 @@ public sealed class IngestPipeline
 {
     private readonly KafkaConsumerOptions _kafka;
     private readonly PipelineOptions _options;
-    private readonly IDriftMonitor _monitor;
+    private readonly IReadOnlyList<(IDriftMonitor Monitor, DriftMonitor? Detector)> _shards;
     private readonly IReadOnlyList<IResultSink> _sinks;
     private readonly ILoggerFactory _loggers;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly DriftMonitor? _detector;
     private readonly StateOptions _state;
     private readonly ResilienceOptions _resilience;
 
@@ -58,10 +57,33 @@ public sealed class IngestPipeline
         DriftMonitor? detector,
         StateOptions? state,
         ResilienceOptions? resilience = null)
+        : this(kafka, options, [(monitor ?? throw new ArgumentNullException(nameof(monitor)), detector)], sinks, loggers, time, state, resilience)
+    {
+    }
+
+    /// <summary>
+    /// Creates a pipeline whose detection is spread over <paramref name="shards"/>, each a monitor chain and the
+    /// statistical monitor inside it (checkpointed with durable state), owning the agents
+    /// <see cref="AgentShards.Of"/> gives it and run on its own thread per batch.
+    /// </summary>
+    internal IngestPipeline(
+        KafkaConsumerOptions kafka,
+        PipelineOptions options,
+        IReadOnlyList<(IDriftMonitor Monitor, DriftMonitor? Detector)> shards,
+        IReadOnlyList<IResultSink> sinks,
+        ILoggerFactory loggers,
+        TimeProvider time,
+        StateOptions? state,
+        ResilienceOptions? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(kafka);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(monitor);
+        ArgumentNullException.ThrowIfNull(shards);
+        if (shards.Count == 0 || shards.Any(s => s.Monitor is null) || (shards.Any(s => s.Detector is null) && shards.Any(s => s.Detector is not null)))
+        {
+            throw new ArgumentException("At least one detection shard is needed, each with a monitor, and either all or none with a detector.", nameof(shards));
+        }
+
         ArgumentNullException.ThrowIfNull(sinks);
         ArgumentNullException.ThrowIfNull(loggers);
         ArgumentNullException.ThrowIfNull(time);
@@ -69,12 +91,11 @@ public sealed class IngestPipeline
         options.Validate();
         _kafka = kafka;
         _options = options;
-        _monitor = monitor;
+        _shards = [.. shards];
         _sinks = sinks;
         _loggers = loggers;
         _time = time;
         _logger = loggers.CreateLogger<IngestPipeline>();
-        _detector = detector;
         _state = state ?? new StateOptions { Enabled = false };
         _state.Validate();
         _resilience = resilience ?? new ResilienceOptions();
@@ -88,22 +109,22 @@ public sealed class IngestPipeline
     public long ConsumerLag => _consumer?.Lag ?? 0;
 
     /// <summary>Agents restored, skipped events, evictions; null when state is not durable.</summary>
-    internal DurableDetection? Durable => _durable;
+    internal IReadOnlyList<DurableDetection> Durable => _durable ?? [];
 
     /// <summary>Agents in memory (durable state only; 0 otherwise).</summary>
-    public int AgentsInMemory => _durable?.AgentsInMemory ?? 0;
+    public int AgentsInMemory => Durable.Sum(d => d.AgentsInMemory);
 
     /// <summary>Events skipped after a restore because the agent's checkpoint already held them.</summary>
-    public long SkippedEvents => _durable?.Skipped ?? 0;
+    public long SkippedEvents => Durable.Sum(d => d.Skipped);
 
     /// <summary>Agents restored from a checkpoint.</summary>
-    public long RestoredAgents => _durable?.Restored ?? 0;
+    public long RestoredAgents => Durable.Sum(d => d.Restored);
 
     /// <summary>Checkpoints that could not be used (corrupt, another format or other settings); those agents re-learn.</summary>
-    public long RestoreFailures => _durable?.RestoreFailures ?? 0;
+    public long RestoreFailures => Durable.Sum(d => d.RestoreFailures);
 
     /// <summary>Agents checkpointed and dropped from memory because they were idle or beyond the cap.</summary>
-    public long EvictedAgents => _durable?.Evicted ?? 0;
+    public long EvictedAgents => Durable.Sum(d => d.Evicted);
 
     /// <summary>
     /// The latest checkpoint of an agent on this instance's partitions, or null (also when state is not
@@ -118,10 +139,10 @@ public sealed class IngestPipeline
     /// restore). Thread-safe; the rollback catalog reads it.
     /// </summary>
     public bool StateRestored =>
-        !(_state.Enabled && _detector is not null) || Volatile.Read(ref _stateUnavailable) || (_store?.AssignmentRestored ?? false);
+        !(_state.Enabled && _shards[0].Detector is not null) || Volatile.Read(ref _stateUnavailable) || (_store?.AssignmentRestored ?? false);
 
     private KafkaEventConsumer? _consumer;
-    private DurableDetection? _durable;
+    private IReadOnlyList<DurableDetection>? _durable;
     private KafkaStateStore? _store;
     private bool _stateUnavailable;
 
@@ -150,7 +171,7 @@ public sealed class IngestPipeline
             _resilience.DeadLetters,
             _loggers.CreateLogger<DeadLetterPublisher>());
         EventRecorder? recorder = _options.RecordPath is { Length: > 0 } path ? new EventRecorder(path) : null;
-        using var store = _state.Enabled && _detector is not null
+        using var store = _state.Enabled && _shards[0].Detector is not null
             ? new KafkaStateStore(_kafka.BootstrapServers, _state, _kafka.Extra, _loggers.CreateLogger<KafkaStateStore>())
             : null;
         if (store is not null && store.Initialize())
@@ -158,7 +179,7 @@ public sealed class IngestPipeline
             _store = store;
             consumer.SetPartitionListener(store);
             consumer.CheckpointInterval = _state.CheckpointInterval;
-            _durable = new DurableDetection(_monitor, _detector!, store, _state, _time, _loggers.CreateLogger<DurableDetection>());
+            _durable = [.. _shards.Select(s => new DurableDetection(s.Monitor, s.Detector!, store, _state, _time, _loggers.CreateLogger<DurableDetection>()))];
         }
         else if (store is not null)
         {
@@ -176,13 +197,20 @@ public sealed class IngestPipeline
             consumer.Start();
             PipelineLog.Started(_logger, string.Join(",", _kafka.Topics), _kafka.GroupId, _options.DeadLetterTopic);
 
-            var completion = ChannelSource.FromReader(consumer.Reader)
-                .Via(ParseStage.Create())
+            // Batches of messages, not single ones, travel from the consumer to the sinks: a stream element costs
+            // about as much processor time as parsing an event, so per-message hand-overs bounded ingest.
+            var completion = ChannelSource.FromReader(consumer.Batches)
+                .Via(ParseStage.CreateBatched(_options.ParseWorkers))
                 .Async() // parsing is stateless: it runs on its own actor, beside detection, not before it
-                .Via(DeadLetterStage.Create(deadLetters, Statistics, _logger, abort.Token))
-                .Via(DetectStage.Create(_monitor, Statistics, _logger, _durable, _time))
-                .Via(sinkStage.CreateAlertPath(abort.Token))
-                .GroupedWithin(_options.BatchSize, _options.BatchInterval)
+                .Via(DeadLetterStage.CreateBatched(deadLetters, Statistics, _logger, abort.Token))
+                .Via(ShardedDetectStage.Create(
+                    [.. _shards.Select((s, i) => new DetectionShard(s.Monitor, _durable?[i]))],
+                    Statistics,
+                    _logger,
+                    _time))
+                .Via(sinkStage.CreateBatchedAlertPath(abort.Token))
+                .GroupedWeightedWithin(_options.BatchSize, int.MaxValue, _options.BatchInterval, batch => Math.Min(batch.Length, _options.BatchSize))
+                .Select(Flatten)
                 .Via(sinkStage.Create(abort.Token))
                 .RunForeach(
                     batch =>
@@ -238,6 +266,17 @@ public sealed class IngestPipeline
             PipelineLog.Stopped(_logger, Statistics.Events, Statistics.StateEvents, Statistics.DeadLettered, Statistics.Alerts.Count);
             await system.Terminate().ConfigureAwait(false);
         }
+    }
+
+    private static IEnumerable<ProcessedMessage> Flatten(IEnumerable<ProcessedMessage[]> batches)
+    {
+        var all = new List<ProcessedMessage>();
+        foreach (var batch in batches)
+        {
+            all.AddRange(batch);
+        }
+
+        return all;
     }
 
     /// <summary>Waits (or creates them, when allowed) until the input topics exist; false when stopped first.</summary>

@@ -24,6 +24,19 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// Threads a batch of messages is parsed on at once (parsing is stateless; chunks of at least 64 messages
+    /// each). Default: the processor count. 1 parses on the stream's own thread. At most 256.
+    /// </summary>
+    public int ParseWorkers { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Monitors detection is spread over, each owning the agents a stable hash of the agent id gives it and fed
+    /// by its own thread; alerts are those of one monitor. Default: the processor count. At most 256. Used by
+    /// <c>replay</c>; the Kafka service detects on one thread for now.
+    /// </summary>
+    public int DetectionWorkers { get; set; } = Environment.ProcessorCount;
+
     /// <summary>How often pipeline health is written with the results. Default 5 s.</summary>
     public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -55,6 +68,16 @@ public sealed class PipelineOptions
         if (BatchSize is < 1 or > 100_000)
         {
             throw new ArgumentException($"Pipeline:BatchSize must be between 1 and 100000, got {BatchSize}.");
+        }
+
+        if (ParseWorkers is < 1 or > 256)
+        {
+            throw new ArgumentException($"Pipeline:ParseWorkers must be between 1 and 256, got {ParseWorkers}.");
+        }
+
+        if (DetectionWorkers is < 1 or > 256)
+        {
+            throw new ArgumentException($"Pipeline:DetectionWorkers must be between 1 and 256, got {DetectionWorkers}.");
         }
 
         if (BatchInterval <= TimeSpan.Zero)

@@ -85,6 +85,36 @@ internal sealed class SinkStage
 
     private const int AlertGathering = 1000;
 
+    /// <summary>
+    /// The batch form of <see cref="CreateAlertPath"/>: batches pass one at a time while the sinks keep up;
+    /// behind a write under way they are gathered up to <see cref="AlertGathering"/> messages.
+    /// </summary>
+    internal Flow<ProcessedMessage[], ProcessedMessage[], NotUsed> CreateBatchedAlertPath(CancellationToken cancellationToken)
+    {
+        _alertsAhead = true;
+        return Flow.Create<ProcessedMessage[]>()
+            .BatchWeighted(
+                AlertGathering,
+                batch => batch.Length,
+                batch => new List<ProcessedMessage[]> { batch },
+                (gathered, batch) =>
+                {
+                    gathered.Add(batch);
+                    return gathered;
+                })
+            .SelectAsync(1, async gathered =>
+            {
+                if (gathered.Exists(static batch => Array.Exists(batch, static item => item.Detection.Alerts.Count > 0)))
+                {
+                    await WriteAlertsAsync(gathered.SelectMany(static batch => batch).ToList(), cancellationToken).ConfigureAwait(false);
+                }
+
+                return gathered;
+            })
+            .SelectMany(gathered => gathered)
+            .Named("alerts");
+    }
+
     /// <summary>Writes the alerts of one message to every sink (retried like a batch); returns the message.</summary>
     internal async Task<ProcessedMessage> WriteAlertsAsync(ProcessedMessage item, CancellationToken cancellationToken)
     {

@@ -105,6 +105,14 @@ internal sealed partial class DurableDetection
     }
 
     /// <summary>
+    /// The first offset of a partition not yet safe to commit because an agent here absorbed it and is not
+    /// checkpointed since; <see cref="long.MaxValue"/> when none is (or the partition is unknown here). With
+    /// detection in shards, a partition's commit is the least of every shard's limit.
+    /// </summary>
+    internal long CommitLimit(string topic, int partition) =>
+        _partitions.TryGetValue((topic, partition), out var state) ? state.CommitLimit(_agents) : long.MaxValue;
+
+    /// <summary>
     /// Handles a control marker: checkpoints the partition's dirty agents (and, for a release, lets go of all
     /// its agents; for a drop, without checkpointing). Returns the records to write and the offset the
     /// partition may be committed up to once they are durable (-1 for none).

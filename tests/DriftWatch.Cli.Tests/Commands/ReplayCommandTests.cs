@@ -178,6 +178,43 @@ public sealed class ReplayCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Replay_OneAndThreeDetectionWorkers_SameAlertsIncidentsAndStateHandoff()
+    {
+        var events = Path.Combine(_directory, "events.jsonl");
+        Assert.Equal(0, await Invoke(
+            "simulate", "--output", events, "--agents", "5", "--events", "20000", "--seed", "3",
+            "--drift", "misrouting:agent=support-router,onset=0.4",
+            "--drift", "confidence-drop:agent=returns-bot,onset=0.5"));
+        var results = new List<(string[] Alerts, string[] Incidents, string[] Continued)>();
+        foreach (int workers in new[] { 1, 3 })
+        {
+            var config = await ConfigAsync(workers);
+            var alerts = Path.Combine(_directory, $"alerts-{workers}.jsonl");
+            var incidents = Path.Combine(_directory, $"incidents-{workers}.jsonl");
+            var state = Path.Combine(_directory, $"state-{workers}");
+            Assert.Equal(0, await Invoke("replay", "--config", config, "--input", events, "--alerts-out", alerts, "--incidents-out", incidents, "--state-out", state));
+
+            // The state of a sharded run continues in a run with another worker count.
+            var continued = Path.Combine(_directory, $"continued-{workers}.jsonl");
+            Assert.Equal(0, await Invoke("replay", "--config", await ConfigAsync(4 - workers), "--input", events, "--alerts-out", continued, "--state-in", state));
+            results.Add((await File.ReadAllLinesAsync(alerts), await File.ReadAllLinesAsync(incidents), await File.ReadAllLinesAsync(continued)));
+        }
+
+        Assert.NotEmpty(results[0].Alerts);
+        Assert.NotEmpty(results[0].Incidents);
+        Assert.Equal(results[0].Alerts, results[1].Alerts);
+        Assert.Equal(results[0].Incidents, results[1].Incidents);
+        Assert.Equal(results[0].Continued, results[1].Continued);
+    }
+
+    private async Task<string> ConfigAsync(int detectionWorkers)
+    {
+        var config = Path.Combine(_directory, $"workers-{detectionWorkers}.json");
+        await File.WriteAllTextAsync(config, "{ \"Pipeline\": { \"DetectionWorkers\": " + detectionWorkers + " } }");
+        return config;
+    }
+
+    [Fact]
     public async Task Replay_CorruptStateIn_FailsNamingTheProblem()
     {
         var events = Path.Combine(_directory, "events.jsonl");

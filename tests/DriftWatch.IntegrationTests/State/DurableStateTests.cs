@@ -57,6 +57,41 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_ShardedDetectionStoppedMidStreamAndRestartedWithOtherShardCount_AlertsExactlyAsOneUninterruptedRun()
+    {
+        var scenario = await DurableStateScenario.CreateAsync(events: 12_000);
+        var topics = await TopicsAsync();
+        int split = scenario.OnsetIndex + 300;
+        await TestEvents.ProduceAsync(kafka.BootstrapServers, topics.Decisions, scenario.Messages[..split]);
+        string group = $"g-{Guid.NewGuid():N}";
+
+        var first = CreatePipeline(topics, group, out _, shards: 3);
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = first.RunAsync(stop.Token);
+            await TestEvents.WaitUntilAsync(() => first.Statistics.Committed >= split, Patience, "the first run to pass the drift onset");
+            await stop.CancelAsync();
+            await run;
+        }
+
+        await TestEvents.ProduceAsync(kafka.BootstrapServers, topics.Decisions, scenario.Messages[split..]);
+        Assert.True(first.Statistics.Checkpoints > 0, "the first run wrote no checkpoint");
+        var second = CreatePipeline(topics, group, out _, shards: 2);
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = second.RunAsync(stop.Token);
+            await TestEvents.WaitUntilAsync(() => second.Statistics.Committed >= scenario.Messages.Count - split, Patience, "every message to be committed");
+            await stop.CancelAsync();
+            await run;
+        }
+
+        Assert.Equal(3, second.RestoredAgents);
+        var alerts = DurableStateScenario.ReadTopic(kafka.BootstrapServers, topics.Alerts, TimeSpan.FromSeconds(2));
+        Assert.NotEmpty(scenario.ExpectedAlerts);
+        Assert.Equal(scenario.ExpectedAlerts.Order(StringComparer.Ordinal), alerts.Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task RunAsync_CorruptCheckpointOnTheChangelog_LogsTheAgentRelearnsAndProcessesEverything()
     {
         var scenario = await DurableStateScenario.CreateAsync(events: 5_000, agents: 2);
@@ -340,7 +375,7 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
         await kafka.CreateTopicAsync("alerts", partitions: 1),
         await kafka.CreateTopicAsync("state", partitions: 3));
 
-    private IngestPipeline CreatePipeline(Topics topics, string group, out DriftMonitor detector, Microsoft.Extensions.Logging.ILoggerProvider? logs = null)
+    private IngestPipeline CreatePipeline(Topics topics, string group, out DriftMonitor detector, Microsoft.Extensions.Logging.ILoggerProvider? logs = null, int shards = 1)
     {
         var consumer = new KafkaConsumerOptions { BootstrapServers = kafka.BootstrapServers, GroupId = group };
         consumer.Topics.Clear();
@@ -357,7 +392,14 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
         var alerts = new KafkaAlertSink(KafkaProducerFactory.Create(kafka.BootstrapServers, "test-alerts"), topics.Alerts);
         var state = new StateOptions { Topic = topics.State, CheckpointInterval = TimeSpan.FromMilliseconds(200) };
         Microsoft.Extensions.Logging.ILoggerFactory loggers = logs is null ? NullLoggerFactory.Instance : new Microsoft.Extensions.Logging.LoggerFactory([logs]);
-        return new IngestPipeline(consumer, options, detector, [alerts], loggers, TimeProvider.System, detector, state);
+        if (shards == 1)
+        {
+            return new IngestPipeline(consumer, options, detector, [alerts], loggers, TimeProvider.System, detector, state);
+        }
+
+        var monitors = Enumerable.Range(0, shards).Select(_ => new DriftMonitor()).ToList();
+        detector = monitors[0];
+        return new IngestPipeline(consumer, options, [.. monitors.Select(m => ((Core.Detection.IDriftMonitor)m, (DriftMonitor?)m))], [alerts], loggers, TimeProvider.System, state);
     }
 
     private static HashSet<string> RecordedIds(string path)
