@@ -34,9 +34,10 @@ internal static class ReplayCommand
             using var host = DriftWatchHost.Build(DriftWatchSettings.LoadConfiguration(parse.GetValue(config)), DriftWatchHost.FileSource);
             var components = host.Services.GetRequiredService<DriftWatchComponents>();
 
-            // Pipeline:DetectionWorkers stacks, each owning a share of the agents (same alerts as one stack).
+            // Pipeline:DetectionWorkers stacks, each owning a share of the agents (same alerts as one stack); one
+            // while propagation is on, which needs the events in file order.
             var shards = new List<DetectionStack>();
-            for (int shard = 0; shard < components.Settings.Pipeline.DetectionWorkers; shard++)
+            for (int shard = 0; shard < components.ReplayDetectionWorkers; shard++)
             {
                 shards.Add(await components.CreateDetectionAsync(cancellationToken).ConfigureAwait(false));
             }

@@ -25,11 +25,12 @@ internal static class Detection
         return options;
     }
 
-    internal static async Task<IDriftMonitor> CreateMonitorAsync(DriftWatchSettings settings, CancellationToken cancellationToken) =>
-        (await CreateAsync(settings, cancellationToken).ConfigureAwait(false)).Monitor;
-
     /// <summary>The monitor chain and, inside it, the statistical monitor that owns the checkpointable state.</summary>
-    internal static async Task<DetectionStack> CreateAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="propagation"/> is the one cross-agent map of the process: every stack (one per detection
+    /// shard) shares it, so an upstream agent on another shard is still found.
+    /// </remarks>
+    internal static async Task<DetectionStack> CreateAsync(DriftWatchSettings settings, Core.Propagation.PropagationMap? propagation, CancellationToken cancellationToken)
     {
         var configuration = settings.Configuration;
         var detector = new DriftMonitor(Options(configuration));
@@ -53,7 +54,6 @@ internal static class Detection
 
         // After the ML detectors, so incidents group every alert the sinks publish; checkpointed with the behaviour.
         // One cross-agent map for every behaviour: incidents name the upstream agent whose drift reaches them.
-        var propagation = settings.Propagation.Enabled ? new Core.Propagation.PropagationMap(settings.Propagation) : null;
         var incidents = IncidentDetector.AddTo(detector, settings.Incidents, propagation);
 
         // After incidents, so the exemplars of an incident come from its root segment.

@@ -29,7 +29,25 @@ internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options,
     /// <summary>The trace of each published alert, for the webhook that acts on it.</summary>
     internal AlertTraceRegistry Traces => traces;
 
-    internal Task<DetectionStack> CreateDetectionAsync(CancellationToken cancellationToken) => Detection.CreateAsync(Settings, cancellationToken);
+    /// <summary>
+    /// The process's one cross-agent propagation map (null when <c>Propagation:Enabled</c> is false), shared by every
+    /// detection stack this builds.
+    /// </summary>
+    internal Core.Propagation.PropagationMap? Propagation =>
+        Settings.Propagation.Enabled
+            ? LazyInitializer.EnsureInitialized(ref _propagation, () => new Core.Propagation.PropagationMap(Settings.Propagation))
+            : null;
+
+    private Core.Propagation.PropagationMap? _propagation;
+
+    /// <summary>
+    /// Detection stacks <c>replay</c> spreads agents over. The propagation map must see events in file order for a
+    /// replay to decide the same on every run (an upstream incident and the downstream one it explains may fall in
+    /// the same batch on two shards), so with propagation on a replay detects on one thread.
+    /// </summary>
+    internal int ReplayDetectionWorkers => Settings.Propagation.Enabled ? 1 : Settings.Pipeline.DetectionWorkers;
+
+    internal Task<DetectionStack> CreateDetectionAsync(CancellationToken cancellationToken) => Detection.CreateAsync(Settings, Propagation, cancellationToken);
 
     /// <summary>The snapshot recorder around <paramref name="detection"/>'s monitor; null when <c>Snapshots:Enabled</c> is false.</summary>
     internal SnapshotRecorder? CreateRecorder(DetectionStack detection) => SnapshotRecording.Create(Settings, detection.Detector, loggers);

@@ -210,7 +210,8 @@ public sealed class ReplayCommandTests : IDisposable
     private async Task<string> ConfigAsync(int detectionWorkers)
     {
         var config = Path.Combine(_directory, $"workers-{detectionWorkers}.json");
-        await File.WriteAllTextAsync(config, "{ \"Pipeline\": { \"DetectionWorkers\": " + detectionWorkers + " } }");
+        // Propagation off: with it on, replay detects on one thread whatever the worker count.
+        await File.WriteAllTextAsync(config, "{ \"Pipeline\": { \"DetectionWorkers\": " + detectionWorkers + " }, \"Propagation\": { \"Enabled\": false } }");
         return config;
     }
 
