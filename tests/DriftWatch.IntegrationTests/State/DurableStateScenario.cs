@@ -79,6 +79,9 @@ internal sealed class DurableStateScenario
         var incidents = new StringWriter();
         var monitor = new Core.Detection.DriftMonitor();
         Core.Incidents.IncidentDetector.AddTo(monitor);
+
+        // The service's detection stack (Detection.CreateAsync): exemplars on alerts and incidents by default.
+        Core.Exemplars.ExemplarDetector.AddTo(monitor);
         await new ReplayRunner(monitor) { IncidentsOut = incidents }.RunAsync(new StringReader(lines.ToString()), alerts);
         var expected = alerts.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
         return new DurableStateScenario(messages, ids, expected, IncidentIds(incidents.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)), onsetIndex, preDrift, simulator.Manifest.Scenarios[0].CausalStateVersion);

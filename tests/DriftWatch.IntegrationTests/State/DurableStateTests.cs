@@ -97,7 +97,7 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
         var scenario = await DurableStateScenario.CreateAsync(events: 5_000, agents: 2);
         var topics = await TopicsAsync();
         // Garbage, a truncated record and an unknown format version, for one agent, on every changelog partition.
-        var valid = new DriftMonitor();
+        var valid = DetectionStack();
         valid.Observe(TestEvents.Decision(1));
         byte[] unit = valid.CheckpointAgentUnit("support-router", null)!;
         byte[] future = [.. unit];
@@ -388,7 +388,7 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
             BatchSize = 200,
             BatchInterval = TimeSpan.FromMilliseconds(50),
         };
-        detector = new DriftMonitor();
+        detector = DetectionStack();
         var alerts = new KafkaAlertSink(KafkaProducerFactory.Create(kafka.BootstrapServers, "test-alerts"), topics.Alerts);
         var state = new StateOptions { Topic = topics.State, CheckpointInterval = TimeSpan.FromMilliseconds(200) };
         Microsoft.Extensions.Logging.ILoggerFactory loggers = logs is null ? NullLoggerFactory.Instance : new Microsoft.Extensions.Logging.LoggerFactory([logs]);
@@ -400,6 +400,15 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
         var monitors = Enumerable.Range(0, shards).Select(_ => new DriftMonitor()).ToList();
         detector = monitors[0];
         return new IngestPipeline(consumer, options, [.. monitors.Select(m => ((Core.Detection.IDriftMonitor)m, (DriftMonitor?)m))], [alerts], loggers, TimeProvider.System, state);
+    }
+
+    // The detectors the service runs by default (Detection.CreateAsync), as the expected alerts are replayed with.
+    private static DriftMonitor DetectionStack()
+    {
+        var monitor = new DriftMonitor();
+        Core.Incidents.IncidentDetector.AddTo(monitor);
+        Core.Exemplars.ExemplarDetector.AddTo(monitor);
+        return monitor;
     }
 
     private static HashSet<string> RecordedIds(string path)
