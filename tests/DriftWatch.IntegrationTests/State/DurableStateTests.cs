@@ -397,7 +397,7 @@ public sealed class DurableStateTests(KafkaEnvironment kafka) : IDisposable
             return new IngestPipeline(consumer, options, detector, [alerts], loggers, TimeProvider.System, detector, state);
         }
 
-        var monitors = Enumerable.Range(0, shards).Select(_ => new DriftMonitor()).ToList();
+        var monitors = Enumerable.Range(0, shards).Select(_ => DetectionStack()).ToList();
         detector = monitors[0];
         return new IngestPipeline(consumer, options, [.. monitors.Select(m => ((Core.Detection.IDriftMonitor)m, (DriftMonitor?)m))], [alerts], loggers, TimeProvider.System, state);
     }
