@@ -163,12 +163,12 @@ internal sealed class RoutingPolicyRuntime
         {
             if (command.Schema != "driftwatch.sync/v1" || string.IsNullOrEmpty(command.CommandId))
             {
-                return new(RollbackStatus.Rejected, command.CommandId, "not a driftwatch.sync/v1 command", null, null, []);
+                return Refuse(command, "not a driftwatch.sync/v1 command");
             }
 
             if (!string.Equals(command.AgentId, AgentId, StringComparison.Ordinal) || !string.Equals(command.Environment, Environment, StringComparison.Ordinal))
             {
-                return new(RollbackStatus.Rejected, command.CommandId, $"command is for {command.AgentId}/{command.Environment}, this is {AgentId}/{Environment}", null, null, []);
+                return Refuse(command, $"command is for {command.AgentId}/{command.Environment}, this is {AgentId}/{Environment}");
             }
 
             if (_appliedCommands.Contains(command.CommandId))
@@ -206,7 +206,7 @@ internal sealed class RoutingPolicyRuntime
         }
     }
 
-    private static RollbackApplied Refuse(RollbackCommandMessage command, string detail) =>
+    private static RollbackApplied Refuse(ControlCommandMessage command, string detail) =>
         new(RollbackStatus.Rejected, command.CommandId, detail, null, null, []);
 
     private string QueueFor(string urgency) =>
