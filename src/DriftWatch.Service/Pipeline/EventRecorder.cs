@@ -22,6 +22,26 @@ internal sealed class EventRecorder : IAsyncDisposable
         }
 
         _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+        if (EndsInTornLine(path))
+        {
+            // A process killed mid-write leaves its last line cut short; the events it held were not committed and
+            // come again. Ending that line here keeps it one bad line (replay reports it) instead of gluing it to
+            // the first record of this run.
+            _file.Write(NewLine);
+            _file.Flush(flushToDisk: true);
+        }
+    }
+
+    private static bool EndsInTornLine(string path)
+    {
+        using var existing = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (existing.Length == 0)
+        {
+            return false;
+        }
+
+        existing.Seek(-1, SeekOrigin.End);
+        return existing.ReadByte() != '\n';
     }
 
     internal async Task AppendAsync(IReadOnlyList<ProcessedMessage> batch, CancellationToken cancellationToken)
