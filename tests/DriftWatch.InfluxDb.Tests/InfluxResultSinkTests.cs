@@ -53,7 +53,7 @@ public sealed class InfluxResultSinkTests
         options.InitialRetryDelay = TimeSpan.FromMilliseconds(200);
         options.MaxRetryDelay = TimeSpan.FromSeconds(5);
         var transport = new ScriptedTransport { Fallback = ScriptedTransport.Unavailable() };
-        var time = new FakeTimeProvider(At);
+        var time = new TimerSignallingTimeProvider(At);
         await using var sink = new InfluxResultSink(options, transport, null, time);
         using var stop = new CancellationTokenSource();
         var write = sink.WriteAsync(Batch(1), stop.Token);
@@ -61,7 +61,9 @@ public sealed class InfluxResultSinkTests
 
         foreach (var delay in new[] { 200, 400, 800, 1600, 3200, 5000, 5000 })
         {
-            // The retry waits on the fake clock: one tick short of its delay it cannot have happened.
+            // The retry waits on the fake clock: the clock moves only once the wait has started, and one tick
+            // short of its delay the retry cannot have happened.
+            Assert.Equal(TimeSpan.FromMilliseconds(delay), await time.TimersCreated.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
             time.Advance(TimeSpan.FromMilliseconds(delay - 1));
             await Task.Yield();
             Assert.False(transport.Attempts.Reader.TryRead(out _), $"retried before its {delay} ms delay");
