@@ -1,3 +1,4 @@
+using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Events;
 
 namespace DriftWatch.Core.Exemplars;
@@ -36,6 +37,24 @@ public sealed record Exemplar(string EventId, DateTimeOffset Timestamp, string O
             Rank = RankOf(decision.EventId),
         };
     }
+
+    /// <summary>Writes the exemplar to checkpoint state (read back by <see cref="ReadFrom"/>).</summary>
+    internal void WriteTo(BinaryWriter writer)
+    {
+        writer.Write(EventId);
+        writer.Write(Timestamp.UtcTicks);
+        writer.Write(Outcome);
+        writer.WriteNullable(InputText);
+        writer.WriteNullable(OutputText);
+        writer.Write(Rank);
+    }
+
+    /// <summary>An exemplar written by <see cref="WriteTo"/>.</summary>
+    internal static Exemplar ReadFrom(BinaryReader reader) =>
+        new(reader.ReadString(), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero), reader.ReadString(), reader.ReadNullableString(), reader.ReadNullableString())
+        {
+            Rank = reader.ReadUInt64(),
+        };
 
     /// <summary>FNV-1a (64 bit) of the event id, finished with a mixer so close ids spread over the range.</summary>
     internal static ulong RankOf(string eventId)

@@ -143,12 +143,7 @@ public sealed class ExemplarDetector : IBehaviourDetector
             writer.Write7BitEncodedInt(distinct.Count);
             foreach (var exemplar in distinct)
             {
-                writer.Write(exemplar.EventId);
-                writer.Write(exemplar.Timestamp.UtcTicks);
-                writer.Write(exemplar.Outcome);
-                writer.WriteNullable(exemplar.InputText);
-                writer.WriteNullable(exemplar.OutputText);
-                writer.Write(exemplar.Rank);
+                exemplar.WriteTo(writer);
             }
 
             writer.Write7BitEncodedInt(lists.Count);
@@ -174,15 +169,7 @@ public sealed class ExemplarDetector : IBehaviourDetector
             var distinct = new Exemplar[reader.ReadLength()];
             for (int i = 0; i < distinct.Length; i++)
             {
-                distinct[i] = new Exemplar(
-                    reader.ReadString(),
-                    new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero),
-                    reader.ReadString(),
-                    reader.ReadNullableString(),
-                    reader.ReadNullableString())
-                {
-                    Rank = reader.ReadUInt64(),
-                };
+                distinct[i] = Exemplar.ReadFrom(reader);
             }
 
             int segments = reader.ReadLength();

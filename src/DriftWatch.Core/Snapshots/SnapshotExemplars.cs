@@ -93,14 +93,9 @@ internal sealed class SnapshotExemplars(int perSegment)
         {
             writer.Write(segment);
             writer.Write7BitEncodedInt(list.Count);
-            foreach (var e in list)
+            foreach (var exemplar in list)
             {
-                writer.Write(e.EventId);
-                writer.Write(e.Timestamp.UtcTicks);
-                writer.Write(e.Outcome);
-                writer.WriteNullable(e.InputText);
-                writer.WriteNullable(e.OutputText);
-                writer.Write(e.Rank);
+                exemplar.WriteTo(writer);
             }
         }
     }
@@ -115,10 +110,7 @@ internal sealed class SnapshotExemplars(int perSegment)
             int count = reader.ReadLength();
             for (int j = 0; j < count; j++)
             {
-                list.Add(new Exemplar(reader.ReadString(), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero), reader.ReadString(), reader.ReadNullableString(), reader.ReadNullableString())
-                {
-                    Rank = reader.ReadUInt64(),
-                });
+                list.Add(Exemplar.ReadFrom(reader));
             }
 
             if (list.Count > perSegment)
