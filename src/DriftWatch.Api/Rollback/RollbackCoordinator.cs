@@ -278,20 +278,30 @@ internal sealed partial class RollbackCoordinator : IDisposable
     /// <summary>The one execution of an episode; deliveries that arrive meanwhile wait for its outcome.</summary>
     private async Task RunAsync(string key, AuditRecord template, RollbackCommand plan, TaskCompletionSource<AlertOutcome> outcome)
     {
+        AlertOutcome? result = null;
+        Exception? error = null;
         try
         {
             // Checked again: an execution may have finished between the first check and taking ownership.
-            outcome.SetResult(AlreadyHandled(key)
+            result = AlreadyHandled(key)
                 ? await DecisionAsync(template, AuditDecisions.Duplicate, plan.CommandId, "this alert episode was already handled", _stopping.Token)
-                : await ExecuteAsync(key, template, plan, _stopping.Token));
+                : await ExecuteAsync(key, template, plan, _stopping.Token);
         }
         catch (Exception ex)
         {
-            outcome.SetException(ex);
+            error = ex;
         }
-        finally
+
+        // Out of the running set before anyone hears the outcome: a sender that retries the moment it hears of a
+        // failure must start a new execution, not join the one that just failed.
+        _running.TryRemove(KeyValuePair.Create(key, outcome.Task));
+        if (error is null)
         {
-            _running.TryRemove(KeyValuePair.Create(key, outcome.Task));
+            outcome.SetResult(result!);
+        }
+        else
+        {
+            outcome.SetException(error);
         }
     }
 
