@@ -29,7 +29,7 @@ public sealed class ShardedBaselineCatalogTests
     }
 
     [Fact]
-    public async Task FindLastGood_AgentOnTheSecondShardEvicted_ReadFromItsCheckpointWithThatShardsDetectors()
+    public async Task FindLastGood_AgentOfAShardEvicted_ReadFromItsCheckpoint()
     {
         var shards = new List<DriftMonitor> { new(), new() };
         for (int i = 0; i < 50; i++)
