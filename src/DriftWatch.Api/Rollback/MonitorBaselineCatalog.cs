@@ -12,7 +12,7 @@ namespace DriftWatch.Api.Rollback;
 /// </summary>
 public sealed class MonitorBaselineCatalog : HistoryBaselineCatalog
 {
-    private readonly DriftMonitor _detector;
+    private readonly DriftMonitor[] _detectors;
     private readonly Func<string, byte[]?>? _loadCheckpoint;
     private readonly Func<bool>? _restored;
 
@@ -22,8 +22,23 @@ public sealed class MonitorBaselineCatalog : HistoryBaselineCatalog
     /// this instance's checkpoints are restored (see <see cref="Complete"/>).
     /// </summary>
     public MonitorBaselineCatalog(DriftMonitor detector, Func<string, byte[]?>? loadCheckpoint = null, Func<bool>? restored = null)
+        : this([detector ?? throw new ArgumentNullException(nameof(detector))], loadCheckpoint, restored)
     {
-        _detector = detector ?? throw new ArgumentNullException(nameof(detector));
+    }
+
+    /// <summary>
+    /// Reads histories from the detection shards <paramref name="detectors"/>, detector i holding the agents
+    /// <see cref="AgentShards.Of"/> gives shard i; otherwise as the one-detector constructor.
+    /// </summary>
+    public MonitorBaselineCatalog(IReadOnlyList<DriftMonitor> detectors, Func<string, byte[]?>? loadCheckpoint = null, Func<bool>? restored = null)
+    {
+        ArgumentNullException.ThrowIfNull(detectors);
+        if (detectors.Count == 0 || detectors.Any(static d => d is null))
+        {
+            throw new ArgumentException("At least one detector is needed, and none may be null.", nameof(detectors));
+        }
+
+        _detectors = [.. detectors];
         _loadCheckpoint = loadCheckpoint;
         _restored = restored;
     }
@@ -34,7 +49,8 @@ public sealed class MonitorBaselineCatalog : HistoryBaselineCatalog
     /// <inheritdoc />
     protected override AgentHistory? History(string agentId, string environment)
     {
-        if (_detector.HistoryOf(agentId, environment) is { } history)
+        var detector = _detectors.Length == 1 ? _detectors[0] : _detectors[AgentShards.Of(agentId, _detectors.Length)];
+        if (detector.HistoryOf(agentId, environment) is { } history)
         {
             return history;
         }
@@ -47,7 +63,7 @@ public sealed class MonitorBaselineCatalog : HistoryBaselineCatalog
         // Read without loading: the live monitor belongs to the detection thread.
         try
         {
-            return _detector.ReadHistory(checkpoint, environment);
+            return detector.ReadHistory(checkpoint, environment);
         }
         catch (CheckpointException)
         {

@@ -28,9 +28,10 @@ internal static class Detection
     /// <summary>The monitor chain and, inside it, the statistical monitor that owns the checkpointable state.</summary>
     /// <remarks>
     /// <paramref name="propagation"/> is the one cross-agent map of the process: every stack (one per detection
-    /// shard) shares it, so an upstream agent on another shard is still found.
+    /// shard) shares it, so an upstream agent on another shard is still found. So is <paramref name="incidentDirectory"/>
+    /// (a new one when null), where the rollback webhook finds the incident of any agent.
     /// </remarks>
-    internal static async Task<DetectionStack> CreateAsync(DriftWatchSettings settings, Core.Propagation.PropagationMap? propagation, CancellationToken cancellationToken)
+    internal static async Task<DetectionStack> CreateAsync(DriftWatchSettings settings, Core.Propagation.PropagationMap? propagation, CancellationToken cancellationToken, IncidentDirectory? incidentDirectory = null)
     {
         var configuration = settings.Configuration;
         var detector = new DriftMonitor(Options(configuration));
@@ -54,7 +55,8 @@ internal static class Detection
 
         // After the ML detectors, so incidents group every alert the sinks publish; checkpointed with the behaviour.
         // One cross-agent map for every behaviour: incidents name the upstream agent whose drift reaches them.
-        var incidents = IncidentDetector.AddTo(detector, settings.Incidents, propagation);
+        var incidents = new IncidentDetector(settings.Incidents, incidentDirectory, propagation);
+        detector.AddDetector(incidents);
 
         // After incidents, so the exemplars of an incident come from its root segment.
         var exemplars = new ExemplarOptions();

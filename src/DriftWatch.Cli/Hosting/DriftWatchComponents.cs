@@ -47,10 +47,36 @@ internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options,
     /// </summary>
     internal int ReplayDetectionWorkers => Settings.Propagation.Enabled ? 1 : Settings.Pipeline.DetectionWorkers;
 
+    /// <summary>
+    /// Detection stacks the Kafka service (<c>run</c>, <c>demo</c>) spreads agents over: <c>Pipeline:DetectionWorkers</c>,
+    /// also with propagation on. Kafka orders events only within a partition, so the propagation map never saw one
+    /// global order in the service: with one thread it sees the partitions interleaved as batches arrive, with
+    /// several it sees each batch's shards at once. Either way an upstream incident that is not yet recorded when
+    /// its downstream one opens is found on the downstream incident's next update (an incident asks until it has one).
+    /// </summary>
+    internal int ServiceDetectionWorkers => Settings.Pipeline.DetectionWorkers;
+
     internal Task<DetectionStack> CreateDetectionAsync(CancellationToken cancellationToken) => Detection.CreateAsync(Settings, Propagation, cancellationToken);
 
-    /// <summary>The snapshot recorder around <paramref name="detection"/>'s monitor; null when <c>Snapshots:Enabled</c> is false.</summary>
-    internal SnapshotRecorder? CreateRecorder(DetectionStack detection) => SnapshotRecording.Create(Settings, detection.Detector, loggers);
+    /// <summary>
+    /// <paramref name="count"/> detection stacks, shard i owning the agents <see cref="AgentShards.Of"/> gives it,
+    /// sharing the process's propagation map and one incident directory.
+    /// </summary>
+    internal async Task<IReadOnlyList<DetectionStack>> CreateDetectionShardsAsync(int count, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var incidents = new Core.Incidents.IncidentDirectory();
+        var stacks = new List<DetectionStack>(count);
+        for (int shard = 0; shard < count; shard++)
+        {
+            stacks.Add(await Detection.CreateAsync(Settings, Propagation, cancellationToken, incidents).ConfigureAwait(false));
+        }
+
+        return stacks;
+    }
+
+    /// <summary>One snapshot recorder over every shard's monitor; null when <c>Snapshots:Enabled</c> is false.</summary>
+    internal SnapshotRecorder? CreateRecorder(IReadOnlyList<DetectionStack> shards) => SnapshotRecording.Create(Settings, [.. shards.Select(static s => s.Detector)], loggers);
 
     /// <summary>The alerts topic, InfluxDB when configured, and the metrics the API serves. The caller disposes them.</summary>
     internal List<IResultSink> CreateSinks(Core.Propagation.PropagationMap? propagation = null)
@@ -60,9 +86,18 @@ internal sealed class DriftWatchComponents(IOptions<DriftWatchSettings> options,
         return sinks;
     }
 
-    internal IngestPipeline CreatePipeline(DetectionStack detection, IDriftMonitor monitor, IReadOnlyList<IResultSink> sinks)
+    /// <summary>The Kafka pipeline detecting over <paramref name="shards"/> (one thread each per batch), with one alert path.</summary>
+    internal IngestPipeline CreatePipeline(IReadOnlyList<DetectionStack> shards, IReadOnlyList<IResultSink> sinks)
     {
         var settings = Settings;
-        return new IngestPipeline(settings.Kafka, settings.Pipeline, monitor, sinks, loggers, time, detection.Detector, settings.State, settings.Resilience);
+        return new IngestPipeline(
+            settings.Kafka,
+            settings.Pipeline,
+            [.. shards.Select(static s => (s.Monitor, (DriftMonitor?)s.Detector))],
+            sinks,
+            loggers,
+            time,
+            settings.State,
+            settings.Resilience);
     }
 }

@@ -63,15 +63,19 @@ internal sealed partial class DriftWatchService(
 
     private async Task RunAsync(DriftWatchSettings settings, CancellationToken cancellationToken)
     {
-        var detection = await components.CreateDetectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var recorder = components.CreateRecorder(detection);
+        // Pipeline:DetectionWorkers stacks, each owning the agents AgentShards gives it; one snapshot recorder,
+        // incident directory, propagation map and alert path across them.
+        var shards = await components.CreateDetectionShardsAsync(components.ServiceDetectionWorkers, cancellationToken).ConfigureAwait(false);
+        var detection = shards[0];
+        await using var recorder = components.CreateRecorder(shards);
         var sinks = components.CreateSinks(detection.Incidents?.Propagation);
         try
         {
-            var pipeline = components.CreatePipeline(detection, detection.Monitor, sinks);
+            var pipeline = components.CreatePipeline(shards, sinks);
+            LogDetectionWorkers(_logger, shards.Count);
 
-            // Rollback plans read the detector's agent histories, which are checkpointed with its state.
-            var catalog = new MonitorBaselineCatalog(detection.Detector, pipeline.LoadCheckpoint, () => pipeline.StateRestored);
+            // Rollback plans read the detectors' agent histories, which are checkpointed with their state.
+            var catalog = new MonitorBaselineCatalog([.. shards.Select(static s => s.Detector)], pipeline.LoadCheckpoint, () => pipeline.StateRestored);
             detection.PinInto(catalog);
             using var kafkaHealth = new KafkaHealthCheck(settings.Kafka, HealthCheckTimeout);
             using var influxHealth = ResultSinks.InfluxOptions(settings.Configuration) is { } influx ? new InfluxHealthCheck(influx.Url, HealthCheckTimeout) : null;
@@ -159,6 +163,9 @@ internal sealed partial class DriftWatchService(
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "{Events} events ({Rate:F0}/s), lag {Lag}, {DeadLettered} dead-lettered, {Alerts} alerts, {Committed} committed; state: {Agents} agents in memory, {Restored} restored, {Skipped} events already applied, {Checkpoints} checkpoints")]
     private static partial void LogStatus(ILogger logger, long events, double rate, long lag, long deadLettered, int alerts, long committed, int agents, long restored, long skipped, long checkpoints);
+
+    [LoggerMessage(EventId = 3405, Level = LogLevel.Information, Message = "Detecting on {Workers} thread(s) (Pipeline:DetectionWorkers), agents spread by a stable hash of their id")]
+    private static partial void LogDetectionWorkers(ILogger logger, int workers);
 
     [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "HTTP API listening on {Address} (webhooks, /metrics, /healthz, /readyz, /api/audit)")]
     private static partial void LogApi(ILogger logger, string address);

@@ -21,7 +21,8 @@ internal static class SnapshotRecording
         return options;
     }
 
-    internal static SnapshotRecorder? Create(DriftWatchSettings settings, DriftMonitor monitor, ILoggerFactory loggers)
+    /// <summary>One recorder over every detection shard's monitor (one store and write queue); null when disabled.</summary>
+    internal static SnapshotRecorder? Create(DriftWatchSettings settings, IReadOnlyList<DriftMonitor> monitors, ILoggerFactory loggers)
     {
         var options = Options(settings.Configuration);
         if (!options.Enabled)
@@ -30,6 +31,6 @@ internal static class SnapshotRecording
         }
 
         var store = new LocalDirectorySnapshotStore(options.Directory);
-        return new SnapshotRecorder(monitor, store, options, logger: loggers.CreateLogger("DriftWatch.Snapshots"));
+        return new SnapshotRecorder(monitors, store, options, logger: loggers.CreateLogger("DriftWatch.Snapshots"));
     }
 }

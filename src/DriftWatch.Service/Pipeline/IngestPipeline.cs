@@ -64,9 +64,11 @@ public sealed class IngestPipeline
     /// <summary>
     /// Creates a pipeline whose detection is spread over <paramref name="shards"/>, each a monitor chain and the
     /// statistical monitor inside it (checkpointed with durable state), owning the agents
-    /// <see cref="AgentShards.Of"/> gives it and run on its own thread per batch.
+    /// <see cref="AgentShards.Of"/> gives it and run on its own thread per batch. Offsets are still committed per
+    /// partition only once every earlier message of it is done on every shard, and durable state is keyed by agent,
+    /// so a restart or rebalance with another shard count restores every agent wherever it now lands.
     /// </summary>
-    internal IngestPipeline(
+    public IngestPipeline(
         KafkaConsumerOptions kafka,
         PipelineOptions options,
         IReadOnlyList<(IDriftMonitor Monitor, DriftMonitor? Detector)> shards,
@@ -179,7 +181,9 @@ public sealed class IngestPipeline
             _store = store;
             consumer.SetPartitionListener(store);
             consumer.CheckpointInterval = _state.CheckpointInterval;
-            _durable = [.. _shards.Select(s => new DurableDetection(s.Monitor, s.Detector!, store, _state, _time, _loggers.CreateLogger<DurableDetection>()))];
+            // The agent cap is the process's: each shard keeps its share (agents spread evenly by the hash).
+            int share = (int)Math.Ceiling(_state.MaxAgentsInMemory / (double)_shards.Count);
+            _durable = [.. _shards.Select(s => new DurableDetection(s.Monitor, s.Detector!, store, _state, _time, _loggers.CreateLogger<DurableDetection>(), share))];
         }
         else if (store is not null)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Snapshots;
@@ -33,7 +34,8 @@ internal sealed class EnvironmentComparison(
     /// <summary>Feature name of the overall score (the diff's drift score).</summary>
     public const string OverallFeature = "*";
 
-    private readonly Dictionary<(string Agent, string Decision, string Environment), ClosedPeriod> _latest = [];
+    // Shared by every detection shard; an agent's keys are only touched from its own shard's thread.
+    private readonly ConcurrentDictionary<(string Agent, string Decision, string Environment), ClosedPeriod> _latest = new();
 
     public IReadOnlyList<FeatureScore> OnPeriodClosed(BehaviourKey key, DateTimeOffset periodStart, DateTimeOffset periodEnd, BehaviourSnapshot snapshot)
     {

@@ -21,7 +21,11 @@ namespace DriftWatch.Service.Snapshots;
 /// snapshot writer and the last-good and latest maps.
 /// </summary>
 /// <remarks>
-/// Like every <see cref="IDriftMonitor"/> it is fed from one thread; <see cref="LastGood"/>,
+/// With detection in shards one recorder observes every shard's monitor (one snapshot store and write queue
+/// per process); each monitor is fed from its own thread and owns its agents (<see cref="AgentShards.Of"/>),
+/// so the per-behaviour builders stay single-threaded and only the shared maps, the environment comparison
+/// and the write queue see several threads (all thread-safe). Fed as an <see cref="IDriftMonitor"/>, an event
+/// goes to its agent's monitor, from one thread per monitor. <see cref="LastGood"/>,
 /// <see cref="Latest"/> and the counters may be read from any thread. Snapshots are written to the store on
 /// a background task; <see cref="DisposeAsync"/> waits until the queued ones are written. Memory per
 /// behaviour is one reference builder (until its snapshot is recorded) and one period builder.
@@ -31,7 +35,7 @@ public sealed class SnapshotRecorder : IDriftMonitor, IBehaviourDetector, IAsync
     /// <summary>The name that tags the recorder's section of a checkpoint record.</summary>
     public const string DetectorName = "snapshots";
 
-    private readonly DriftMonitor _monitor;
+    private readonly DriftMonitor[] _monitors;
     private readonly SnapshotRecorderOptions _options;
     private readonly SnapshotOptions _snapshotOptions;
     private readonly SnapshotWriter _writer;
@@ -50,8 +54,29 @@ public sealed class SnapshotRecorder : IDriftMonitor, IBehaviourDetector, IAsync
         SnapshotOptions? snapshotOptions = null,
         DiffOptions? diffOptions = null,
         ILogger? logger = null)
+        : this([monitor ?? throw new ArgumentNullException(nameof(monitor))], store, options, snapshotOptions, diffOptions, logger)
     {
-        ArgumentNullException.ThrowIfNull(monitor);
+    }
+
+    /// <summary>
+    /// Records snapshots of what the detection shards <paramref name="monitors"/> see (monitor i owning the agents
+    /// <see cref="AgentShards.Of"/> gives shard i) into one <paramref name="store"/>; registers itself on every
+    /// monitor, none of which may hold behaviour state yet.
+    /// </summary>
+    public SnapshotRecorder(
+        IReadOnlyList<DriftMonitor> monitors,
+        ISnapshotStore store,
+        SnapshotRecorderOptions? options = null,
+        SnapshotOptions? snapshotOptions = null,
+        DiffOptions? diffOptions = null,
+        ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(monitors);
+        if (monitors.Count == 0 || monitors.Any(static m => m is null))
+        {
+            throw new ArgumentException("At least one monitor is needed, and none may be null.", nameof(monitors));
+        }
+
         ArgumentNullException.ThrowIfNull(store);
         _options = options ?? new SnapshotRecorderOptions();
         _options.Validate();
@@ -59,26 +84,31 @@ public sealed class SnapshotRecorder : IDriftMonitor, IBehaviourDetector, IAsync
         _snapshotOptions.Validate();
         diffOptions ??= DiffOptions.Default;
         diffOptions.Validate();
-        _monitor = monitor;
+        _monitors = [.. monitors];
         _writer = new SnapshotWriter(store, _options.QueueCapacity, logger ?? NullLogger.Instance);
         _comparison = _options.CompareEnvironments
             ? new EnvironmentComparison(
                 _options.ReferenceEnvironment,
                 _options.CandidateEnvironment,
                 diffOptions,
-                (agent, environment) => monitor.HistoryOf(agent, environment)?.StateChanges ?? [])
+                // Both environments of an agent live on its shard, the thread that asks.
+                (agent, environment) => MonitorOf(agent).HistoryOf(agent, environment)?.StateChanges ?? [])
             : null;
         SettingsFingerprint = string.Join(
             ';',
             _options.Interval.Ticks.ToString(CultureInfo.InvariantCulture),
             _options.ReferenceEvents.ToString(CultureInfo.InvariantCulture),
             JsonSerializer.Serialize(_snapshotOptions));
-        monitor.AddDetector(this);
+        foreach (var monitor in _monitors)
+        {
+            monitor.AddDetector(this);
+        }
     }
 
     /// <summary>
     /// Raised on the observing thread for every snapshot queued for the store, before it is written. Keep
-    /// handlers short: they run inside <see cref="Observe(DecisionEvent)"/>.
+    /// handlers short: they run inside <see cref="Observe(DecisionEvent)"/>. With several monitors, handlers
+    /// are called from each monitor's thread, possibly at once.
     /// </summary>
     public event Action<RecordedSnapshot>? Recorded;
 
@@ -104,16 +134,18 @@ public sealed class SnapshotRecorder : IDriftMonitor, IBehaviourDetector, IAsync
     public RecordedSnapshot? Latest(BehaviourKey key) => _latest.GetValueOrDefault(key);
 
     /// <inheritdoc />
-    public DetectionStep Observe(DecisionEvent decision) => _monitor.Observe(decision);
+    public DetectionStep Observe(DecisionEvent decision) => MonitorOf(decision.AgentId).Observe(decision);
 
     /// <inheritdoc />
-    public void Observe(StateEvent state) => _monitor.Observe(state);
+    public void Observe(StateEvent state) => MonitorOf(state.AgentId).Observe(state);
 
     /// <inheritdoc />
     public IBehaviourDetectorState CreateState(BehaviourKey key) => new BehaviourRecording(this, key);
 
     /// <summary>Waits until every queued snapshot is written. Open periods are not recorded.</summary>
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    private DriftMonitor MonitorOf(string agentId) => _monitors.Length == 1 ? _monitors[0] : _monitors[AgentShards.Of(agentId, _monitors.Length)];
 
     private void Record(RecordedSnapshot recorded)
     {

@@ -25,7 +25,7 @@ internal sealed class SnapshotWriter : IAsyncDisposable
         _queue = Channel.CreateBounded<BehaviourSnapshot>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
-            SingleWriter = true,
+            SingleWriter = false, // one writer per detection shard
             FullMode = BoundedChannelFullMode.Wait,
         });
         _loop = Task.Run(WriteLoopAsync);

@@ -30,6 +30,7 @@ internal sealed partial class DurableDetection
     private readonly StateOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly int _maxAgents;
     private readonly Dictionary<string, AgentState> _agents = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, int Partition), PartitionState> _partitions = [];
     private long _skipped;
@@ -37,8 +38,11 @@ internal sealed partial class DurableDetection
     private long _restoreFailures;
     private long _evicted;
 
-    internal DurableDetection(IDriftMonitor monitor, DriftMonitor detector, IAgentStateStore store, StateOptions options, TimeProvider time, ILogger logger)
+    // maxAgentsInMemory: this monitor's share of State:MaxAgentsInMemory (default all of it); with detection in
+    // shards each shard keeps its part, so the process stays within the setting.
+    internal DurableDetection(IDriftMonitor monitor, DriftMonitor detector, IAgentStateStore store, StateOptions options, TimeProvider time, ILogger logger, int? maxAgentsInMemory = null)
     {
+        _maxAgents = maxAgentsInMemory ?? options.MaxAgentsInMemory;
         _monitor = monitor;
         _detector = detector;
         _store = store;
@@ -178,14 +182,14 @@ internal sealed partial class DurableDetection
             .Where(a => _time.GetElapsedTime(a.LastActive, now) >= _options.EvictAfter)
             .Select(a => a.Id)
             .ToList();
-        int excess = _agents.Count - idle.Count - _options.MaxAgentsInMemory;
+        int excess = _agents.Count - idle.Count - _maxAgents;
         if (excess > 0)
         {
             // Beyond the cap, the least recently active agents of this partition go too.
             idle.AddRange(partition.Agents
                 .Except(idle)
                 .OrderBy(id => _agents[id].LastActive)
-                .Take(excess + (_options.MaxAgentsInMemory / 10)));
+                .Take(excess + (_maxAgents / 10)));
         }
 
         if (idle.Count == 0)
