@@ -302,6 +302,8 @@ internal static class DecisionEventReader
             return Expected(ref r, "tool_calls", "an array of objects");
         }
 
+        // Most decisions make one tool call: it is kept alone, and a list is made only for a second one.
+        ToolCall? first = null;
         List<ToolCall>? list = null;
         int index = 0;
         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
@@ -317,11 +319,19 @@ internal static class DecisionEventReader
                 return error;
             }
 
-            (list ??= []).Add(call!);
+            if (first is null)
+            {
+                first = call;
+            }
+            else
+            {
+                (list ??= [first]).Add(call!);
+            }
+
             index++;
         }
 
-        calls = list;
+        calls = list ?? (first is null ? null : [first]);
         return null;
     }
 
