@@ -19,9 +19,9 @@ internal sealed class BehaviourState : IFeatureVisitor
     private readonly DriftMonitorOptions _options;
     private readonly CategoryIndex _outcomeIndex;
     private readonly CountTracker _outcome;
-    private readonly Dictionary<string, InputFeatureState> _inputs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, CountTracker> _labels = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, NumericTracker> _metrics = new(StringComparer.Ordinal);
+    private readonly KeyedSlots<InputFeatureState> _inputs = new();
+    private readonly KeyedSlots<CountTracker> _labels = new();
+    private readonly KeyedSlots<NumericTracker> _metrics = new();
     private readonly List<FeatureTracker> _trackers = [];
     private readonly List<NumericTracker> _numerics = [];
     private readonly IBehaviourDetectorState[] _detectors;
@@ -424,7 +424,7 @@ internal sealed class BehaviourState : IFeatureVisitor
         return tracker;
     }
 
-    private CountTracker? Family(Dictionary<string, CountTracker> family, string key, Func<string, FeatureId> name)
+    private CountTracker? Family(KeyedSlots<CountTracker> family, string key, Func<string, FeatureId> name)
     {
         if (family.TryGetValue(key, out var tracker))
         {

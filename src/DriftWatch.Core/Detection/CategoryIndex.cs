@@ -8,7 +8,7 @@ internal sealed class CategoryIndex(int capacity)
 {
     public const string OtherLabel = "(other)";
 
-    private readonly Dictionary<string, int> _indices = new(StringComparer.Ordinal);
+    private readonly KeyedSlots<int> _indices = new();
     private readonly List<string> _labels = [];
 
     /// <summary>Index of the "(other)" bucket; also the largest index handed out.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using DriftWatch.Core.Detection.Checkpoints;
 using DriftWatch.Core.Features;
@@ -101,7 +100,7 @@ internal sealed class CountTracker : FeatureTracker
         }
         else if (_referenceEvents >= minimum && _currentEvents >= minimum)
         {
-            var chi = PooledChiSquare();
+            var chi = PooledChiSquare(context);
             if (chi.DegreesOfFreedom > 0)
             {
                 AddCalibration(chi.Statistic, chi.DegreesOfFreedom);
@@ -165,7 +164,7 @@ internal sealed class CountTracker : FeatureTracker
     {
         int slots = Slots;
         double floor = context.Options.MinJensenShannonEffect;
-        double js = SmoothedJensenShannon(slots);
+        double js = SmoothedJensenShannon(context, slots);
         if (budget.IsLook && js < floor)
         {
             // An interim look only asks whether the test fires, which needs the effect floor met too: below it,
@@ -206,27 +205,20 @@ internal sealed class CountTracker : FeatureTracker
     /// Effect size with a Jeffreys prior on the reference: half a count on every category either side saw,
     /// so a category the reference never saw has a small share rather than none.
     /// </summary>
-    private double SmoothedJensenShannon(int slots)
+    private double SmoothedJensenShannon(DetectionContext context, int slots)
     {
-        double[] smoothed = ArrayPool<double>.Shared.Rent(slots);
-        try
+        var smoothed = context.Scratch(slots);
+        for (int i = 0; i < slots; i++)
         {
-            for (int i = 0; i < slots; i++)
-            {
-                smoothed[i] = _reference[i] + _current[i] > 0 ? _reference[i] + SmoothingPrior : 0;
-            }
+            smoothed[i] = _reference[i] + _current[i] > 0 ? _reference[i] + SmoothingPrior : 0;
+        }
 
-            return CategoricalTests.JensenShannonDistance(smoothed.AsSpan(0, slots), _current.AsSpan(0, slots));
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(smoothed);
-        }
+        return CategoricalTests.JensenShannonDistance(smoothed, _current.AsSpan(0, slots));
     }
 
     private WindowTest TextTest(DetectionContext context, DetectionContext.Budget budget)
     {
-        var chi = PooledChiSquare();
+        var chi = PooledChiSquare(context);
         int slots = Slots;
         double floor = context.Options.MinJensenShannonEffect;
         double dispersion = Dispersion;
@@ -405,83 +397,76 @@ internal sealed class CountTracker : FeatureTracker
 
     private int Slots => _index is null ? _current.Length : Math.Min(_current.Length, _index.Slots);
 
-    private TestResult PooledChiSquare()
+    private TestResult PooledChiSquare(DetectionContext context)
     {
         int slots = Slots;
-        double[] pr = ArrayPool<double>.Shared.Rent(slots + 1);
-        double[] pc = ArrayPool<double>.Shared.Rent(slots + 1);
-        try
+        var scratch = context.Scratch(2 * (slots + 1));
+        var pr = scratch[..(slots + 1)];
+        var pc = scratch[(slots + 1)..];
+        int cells = 0;
+        double sparseR = 0;
+        double sparseC = 0;
+        double ratio = _referenceTotal > 0 ? _currentTotal / _referenceTotal : 0;
+        for (int i = 0; i < slots; i++)
         {
-            int cells = 0;
-            double sparseR = 0;
-            double sparseC = 0;
-            double ratio = _referenceTotal > 0 ? _currentTotal / _referenceTotal : 0;
-            for (int i = 0; i < slots; i++)
+            double r = _reference[i];
+            double c = _current[i];
+            if (r + c <= 0)
             {
-                double r = _reference[i];
-                double c = _current[i];
-                if (r + c <= 0)
-                {
-                    continue;
-                }
-
-                if (r * ratio < MinExpected)
-                {
-                    // Sparse cells are grouped in slot order until a group is large enough to stand alone;
-                    // for the text sketch this keeps many cells (hash order is arbitrary, so groups are too).
-                    sparseR += r;
-                    sparseC += c;
-                    if (sparseR * ratio >= MinExpected)
-                    {
-                        pr[cells] = sparseR;
-                        pc[cells] = sparseC;
-                        cells++;
-                        sparseR = 0;
-                        sparseC = 0;
-                    }
-                }
-                else
-                {
-                    pr[cells] = r;
-                    pc[cells] = c;
-                    cells++;
-                }
+                continue;
             }
 
-            if (sparseR + sparseC > 0)
+            if (r * ratio < MinExpected)
             {
-                // A lone regular cell cannot absorb the rest: values the reference (almost) never saw
-                // replacing its only common value is the plainest drift there is.
-                if (cells < 2)
+                // Sparse cells are grouped in slot order until a group is large enough to stand alone;
+                // for the text sketch this keeps many cells (hash order is arbitrary, so groups are too).
+                sparseR += r;
+                sparseC += c;
+                if (sparseR * ratio >= MinExpected)
                 {
                     pr[cells] = sparseR;
                     pc[cells] = sparseC;
                     cells++;
-                }
-                else
-                {
-                    // Too sparse to stand alone: fold into the smallest regular cell.
-                    int smallest = 0;
-                    for (int j = 1; j < cells; j++)
-                    {
-                        if (pr[j] < pr[smallest])
-                        {
-                            smallest = j;
-                        }
-                    }
-
-                    pr[smallest] += sparseR;
-                    pc[smallest] += sparseC;
+                    sparseR = 0;
+                    sparseC = 0;
                 }
             }
+            else
+            {
+                pr[cells] = r;
+                pc[cells] = c;
+                cells++;
+            }
+        }
 
-            return cells < 2 ? new TestResult(0, 0, 1) : CategoricalTests.ChiSquare(pr.AsSpan(0, cells), pc.AsSpan(0, cells));
-        }
-        finally
+        if (sparseR + sparseC > 0)
         {
-            ArrayPool<double>.Shared.Return(pr);
-            ArrayPool<double>.Shared.Return(pc);
+            // A lone regular cell cannot absorb the rest: values the reference (almost) never saw
+            // replacing its only common value is the plainest drift there is.
+            if (cells < 2)
+            {
+                pr[cells] = sparseR;
+                pc[cells] = sparseC;
+                cells++;
+            }
+            else
+            {
+                // Too sparse to stand alone: fold into the smallest regular cell.
+                int smallest = 0;
+                for (int j = 1; j < cells; j++)
+                {
+                    if (pr[j] < pr[smallest])
+                    {
+                        smallest = j;
+                    }
+                }
+
+                pr[smallest] += sparseR;
+                pc[smallest] += sparseC;
+            }
         }
+
+        return cells < 2 ? new TestResult(0, 0, 1) : CategoricalTests.ChiSquare(pr[..cells], pc[..cells]);
     }
 
     private string Label(int slot, bool increased)

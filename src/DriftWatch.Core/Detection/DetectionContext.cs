@@ -22,6 +22,7 @@ internal sealed class DetectionContext
 
     private readonly Dictionary<(int Features, bool Look, bool Halved, int Df), double> _chiSquare = [];
     private readonly Dictionary<int, Budget> _budgets = [];
+    private double[] _scratch = [];
 
     public DetectionContext(DriftMonitorOptions options)
     {
@@ -58,6 +59,21 @@ internal sealed class DetectionContext
         }
 
         return budget;
+    }
+
+    /// <summary>
+    /// Working space for one test at a time, reused by every tracker of the monitor (which runs on one
+    /// thread): an interim look tests every feature every few events, and renting from the shared array
+    /// pool there cost more than the test itself. The contents are left from the previous use.
+    /// </summary>
+    public Span<double> Scratch(int length)
+    {
+        if (_scratch.Length < length)
+        {
+            _scratch = new double[Math.Max(length, 2 * _scratch.Length)];
+        }
+
+        return _scratch.AsSpan(0, length);
     }
 
     /// <summary>chi2.isf(α, df) for the budget's α (α/2 when the test shares α with an exact part).</summary>

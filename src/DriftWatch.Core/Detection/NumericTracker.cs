@@ -20,6 +20,8 @@ internal sealed class NumericTracker : FeatureTracker
     private readonly int _points;
     private double[] _window;
     private int _count;
+    // The window's first _sorted values are in ascending order (left so by the last test).
+    private int _sorted;
     private long _seen;
     private ulong _random = 0x9E3779B97F4A7C15;
     private List<double>? _referenceValues = [];
@@ -69,6 +71,7 @@ internal sealed class NumericTracker : FeatureTracker
         if (slot < WindowCapacity)
         {
             _window[slot] = value;
+            _sorted = Math.Min(_sorted, (int)slot);
         }
     }
 
@@ -80,8 +83,7 @@ internal sealed class NumericTracker : FeatureTracker
         {
             // The filling reference is kept sorted (see AddToReference), so a block sorts only its own window.
             ReadOnlySpan<double> reference = CollectionsMarshal.AsSpan(values);
-            Span<double> current = _window.AsSpan(0, _count);
-            current.Sort();
+            var current = SortedWindow(context);
             double en = (double)reference.Length * _count / (reference.Length + _count);
             AddCalibration(Math.Sqrt(en) * KolmogorovSmirnov.Statistic(reference, current), KolmogorovMean);
         }
@@ -132,8 +134,7 @@ internal sealed class NumericTracker : FeatureTracker
             return new WindowTest(DetectorNames.KolmogorovSmirnov, 0, double.MaxValue, 1, DetectorNames.Wasserstein, 0, floor);
         }
 
-        Span<double> current = _window.AsSpan(0, _count);
-        current.Sort();
+        var current = SortedWindow(context);
         double d = KolmogorovSmirnov.Statistic(_summary, current);
         double en = _referenceEvents * _count / (_referenceEvents + _count);
         double dispersion = Dispersion;
@@ -265,6 +266,7 @@ internal sealed class NumericTracker : FeatureTracker
         _window = new double[Math.Max(window.Length, Math.Min(WindowCapacity, 64))];
         window.CopyTo(_window, 0);
         _count = window.Length;
+        _sorted = 0;
         _seen = reader.ReadInt64();
         _random = reader.ReadUInt64();
         _referenceValues = reader.ReadBoolean() ? [.. reader.ReadDoubles()] : null;
@@ -280,7 +282,41 @@ internal sealed class NumericTracker : FeatureTracker
     protected override void ResetCurrent()
     {
         _count = 0;
+        _sorted = 0;
         _seen = 0;
+    }
+
+    /// <summary>
+    /// The current window in ascending order. Interim looks test the window every few events, so all but the
+    /// values added since the last test are in order already: only those are sorted, then merged in.
+    /// </summary>
+    private Span<double> SortedWindow(DetectionContext context)
+    {
+        var window = _window.AsSpan(0, _count);
+        if (_sorted < _count)
+        {
+            var added = window[_sorted..];
+            added.Sort();
+            if (_sorted > 0 && added[0] < window[_sorted - 1])
+            {
+                var before = context.Scratch(_sorted);
+                window[.._sorted].CopyTo(before);
+                int i = 0;
+                int j = _sorted;
+                int k = 0;
+                // Writing at k never passes j, so no value of the added run is overwritten before it is read.
+                while (i < before.Length && j < window.Length)
+                {
+                    window[k++] = window[j] < before[i] ? window[j++] : before[i++];
+                }
+
+                before[i..].CopyTo(window[k..]);
+            }
+
+            _sorted = _count;
+        }
+
+        return window;
     }
 
     /// <summary>Merges <paramref name="block"/> into the ascending <paramref name="sorted"/>, which stays ascending.</summary>

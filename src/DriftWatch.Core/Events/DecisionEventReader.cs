@@ -111,6 +111,11 @@ internal static class DecisionEventReader
 
     private static (Seen Field, string Path) Classify(ref Utf8JsonReader r)
     {
+        if (!r.ValueIsEscaped && !r.HasValueSequence)
+        {
+            return ClassifyPlain(r.ValueSpan);
+        }
+
         if (r.ValueTextEquals("schema"u8)) return (Seen.Schema, "schema");
         if (r.ValueTextEquals("event_id"u8)) return (Seen.EventId, "event_id");
         if (r.ValueTextEquals("agent_id"u8)) return (Seen.AgentId, "agent_id");
@@ -129,6 +134,29 @@ internal static class DecisionEventReader
         if (r.ValueTextEquals("parent_agent_id"u8)) return (Seen.ParentAgentId, "parent_agent_id");
         return (Seen.None, string.Empty);
     }
+
+    // Producers write plain names, so the name's length picks the one or few fields it can be: every property
+    // of every event passes here, and comparing it against all sixteen names was a visible part of parsing.
+    private static (Seen Field, string Path) ClassifyPlain(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        5 when name.SequenceEqual("input"u8) => (Seen.Input, "input"),
+        6 when name.SequenceEqual("schema"u8) => (Seen.Schema, "schema"),
+        6 when name.SequenceEqual("output"u8) => (Seen.Output, "output"),
+        6 when name.SequenceEqual("labels"u8) => (Seen.Labels, "labels"),
+        7 when name.SequenceEqual("metrics"u8) => (Seen.Metrics, "metrics"),
+        7 when name.SequenceEqual("span_id"u8) => (Seen.SpanId, "span_id"),
+        8 when name.SequenceEqual("event_id"u8) => (Seen.EventId, "event_id"),
+        8 when name.SequenceEqual("agent_id"u8) => (Seen.AgentId, "agent_id"),
+        8 when name.SequenceEqual("decision"u8) => (Seen.Decision, "decision"),
+        8 when name.SequenceEqual("trace_id"u8) => (Seen.TraceId, "trace_id"),
+        9 when name.SequenceEqual("timestamp"u8) => (Seen.Timestamp, "timestamp"),
+        10 when name.SequenceEqual("tool_calls"u8) => (Seen.ToolCalls, "tool_calls"),
+        11 when name.SequenceEqual("environment"u8) => (Seen.Environment, "environment"),
+        13 when name.SequenceEqual("agent_version"u8) => (Seen.AgentVersion, "agent_version"),
+        13 when name.SequenceEqual("state_version"u8) => (Seen.StateVersion, "state_version"),
+        15 when name.SequenceEqual("parent_agent_id"u8) => (Seen.ParentAgentId, "parent_agent_id"),
+        _ => (Seen.None, string.Empty),
+    };
 
     private static string? ReadField(ref Utf8JsonReader r, Seen field, string path, ref Draft d)
     {
@@ -302,6 +330,8 @@ internal static class DecisionEventReader
             return Expected(ref r, "tool_calls", "an array of objects");
         }
 
+        // Most decisions make one tool call: it is kept alone, and a list is made only for a second one.
+        ToolCall? first = null;
         List<ToolCall>? list = null;
         int index = 0;
         while (r.Read() && r.TokenType != JsonTokenType.EndArray)
@@ -317,11 +347,19 @@ internal static class DecisionEventReader
                 return error;
             }
 
-            (list ??= []).Add(call!);
+            if (first is null)
+            {
+                first = call;
+            }
+            else
+            {
+                (list ??= [first]).Add(call!);
+            }
+
             index++;
         }
 
-        calls = list;
+        calls = list ?? (first is null ? null : [first]);
         return null;
     }
 

@@ -79,7 +79,7 @@ internal static class JsonFieldReader
             return Expected(ref r, path, "an object with string values");
         }
 
-        Dictionary<string, string>? entries = null;
+        FieldMap<string>? entries = null;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             string? error = ReadMapKey(ref r, path, entries?.Count ?? 0, out string key);
@@ -95,7 +95,7 @@ internal static class JsonFieldReader
                 return error;
             }
 
-            entries ??= [];
+            entries ??= new();
             if (!entries.TryAdd(key, value))
             {
                 return $"{path}.{key}: duplicate key";
@@ -121,7 +121,7 @@ internal static class JsonFieldReader
             return Expected(ref r, path, "an object with number values");
         }
 
-        Dictionary<string, double>? entries = null;
+        FieldMap<double>? entries = null;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             string? error = ReadMapKey(ref r, path, entries?.Count ?? 0, out string key);
@@ -144,7 +144,7 @@ internal static class JsonFieldReader
                 return error;
             }
 
-            entries ??= [];
+            entries ??= new();
             if (!entries.TryAdd(key, value))
             {
                 return $"{path}.{key}: duplicate key";

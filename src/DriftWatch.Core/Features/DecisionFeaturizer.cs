@@ -37,7 +37,14 @@ public static class DecisionFeaturizer
 
         VisitStrings(decision.InputFeatures, CategoricalSource.InputFeature, visitor);
         VisitStrings(decision.Labels, CategoricalSource.Label, visitor);
-        if (decision.Metrics is Dictionary<string, double> metrics)
+        if (decision.Metrics is FieldMap<double> parsed)
+        {
+            foreach (var (key, value) in parsed.Entries)
+            {
+                VisitMetric(visitor, key, value);
+            }
+        }
+        else if (decision.Metrics is Dictionary<string, double> metrics)
         {
             foreach (var (key, value) in metrics)
             {
@@ -83,8 +90,15 @@ public static class DecisionFeaturizer
     private static void VisitStrings<TVisitor>(IReadOnlyDictionary<string, string> values, CategoricalSource source, TVisitor visitor)
         where TVisitor : IFeatureVisitor
     {
-        // The concrete type's struct enumerator avoids an allocation per event on the hot path.
-        if (values is Dictionary<string, string> dictionary)
+        // The concrete types' span and struct enumerators avoid an allocation per event on the hot path.
+        if (values is FieldMap<string> parsed)
+        {
+            foreach (var (key, value) in parsed.Entries)
+            {
+                visitor.Categorical(source, key, value);
+            }
+        }
+        else if (values is Dictionary<string, string> dictionary)
         {
             foreach (var (key, value) in dictionary)
             {

@@ -1,3 +1,4 @@
+using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
 using DriftWatch.Core.Features;
 
@@ -24,9 +25,10 @@ internal sealed class SegmentProfile : ISegmentMixture
     // Recent counts grow by this factor per event instead of all decaying, and are rescaled when large.
     private static readonly double Growth = Math.Pow(2, 1 / RecentHalfLife);
 
-    private readonly Dictionary<(string Key, string Value), int> _index = [];
+    // Slot by key, then value: the parser's pooled strings are matched by reference before any hashing.
+    private readonly KeyedSlots<KeyedSlots<int>> _index = new();
     private readonly List<(string Key, string Value)> _segments = [];
-    private readonly Dictionary<string, int> _outcomeIndex = new(StringComparer.Ordinal);
+    private readonly KeyedSlots<int> _outcomeIndex = new();
     private readonly List<string> _outcomes = [];
     private readonly Dictionary<int, int> _pairIndex = [];
     private readonly List<int> _pairKeys = [];
@@ -317,7 +319,7 @@ internal sealed class SegmentProfile : ISegmentMixture
 
     private int SlotOf(string key, string value, bool add)
     {
-        if (_index.TryGetValue((key, value), out int slot))
+        if (_index.TryGetValue(key, out var values) && values.TryGetValue(value, out int slot))
         {
             return slot;
         }
@@ -327,9 +329,15 @@ internal sealed class SegmentProfile : ISegmentMixture
             return -1;
         }
 
+        if (values is null)
+        {
+            values = new();
+            _index.Add(key, values);
+        }
+
         slot = _segments.Count;
         _segments.Add((key, value));
-        _index.Add((key, value), slot);
+        values.Add(value, slot);
         return slot;
     }
 

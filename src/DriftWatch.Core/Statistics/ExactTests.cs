@@ -7,6 +7,10 @@ namespace DriftWatch.Core.Statistics;
 /// </summary>
 internal static class ExactTests
 {
+    // log(n!) for the counts windows and references reach, computed once by the same LogGamma used beyond them,
+    // so every tail is bit for bit what it was: interim looks run these tails often, six log-factorials each.
+    private static readonly double[] LogFactorials = BuildLogFactorials(1 << 14);
+
     /// <summary>
     /// P(X ≥ k) for X ~ Hypergeometric(population, successes, draws):
     /// scipy.stats.hypergeom.sf(k - 1, population, successes, draws).
@@ -109,7 +113,21 @@ internal static class ExactTests
         LogChoose(successes, k) + LogChoose(population - successes, draws - k) - LogChoose(population, draws);
 
     private static double LogChoose(long n, long k) =>
-        k == 0 || k == n ? 0 : SpecialFunctions.LogGamma(n + 1) - SpecialFunctions.LogGamma(k + 1) - SpecialFunctions.LogGamma(n - k + 1);
+        k == 0 || k == n ? 0 : LogFactorial(n) - LogFactorial(k) - LogFactorial(n - k);
+
+    private static double LogFactorial(long n) =>
+        n < LogFactorials.Length ? LogFactorials[n] : SpecialFunctions.LogGamma(n + 1);
+
+    private static double[] BuildLogFactorials(int count)
+    {
+        var table = new double[count];
+        for (int n = 0; n < count; n++)
+        {
+            table[n] = SpecialFunctions.LogGamma(n + 1);
+        }
+
+        return table;
+    }
 
     private static void Validate(long population, long successes, long draws)
     {
