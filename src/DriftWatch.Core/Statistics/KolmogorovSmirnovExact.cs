@@ -118,18 +118,17 @@ internal static partial class KolmogorovSmirnov
             // may read) to past last + 1.
             nuint at = (nuint)(Origin + (((first - 1) >> 2) << 2));
             var carried = Vector256.Shuffle(Vector256.LoadUnsafe(ref before, at - Lanes), rotate);
-            for (int k = 0; k < vectors; k++, at += Lanes)
+            // Only the first vector holds cells below first.
+            var lefts = Vector256.LoadUnsafe(ref index, at);
+            var cells = Cells(ref before, at, ref carried, lefts, sums, inverses, rotate, laneZero);
+            var outside = Vector256.LessThan(lefts, firsts) | Vector256.GreaterThan(lefts, lasts);
+            Vector256.ConditionalSelect(outside, ones, cells).StoreUnsafe(ref after, at);
+            for (int k = 1; k < vectors; k++)
             {
-                var below = Vector256.LoadUnsafe(ref before, at); // cells i..i+3 of the previous diagonal
-                var rotated = Vector256.Shuffle(below, rotate);
-                var left = Avx.IsSupported // cells i-1..i+2
-                    ? Avx.Blend(rotated, carried, 0b0001)
-                    : Vector256.ConditionalSelect(laneZero, carried, rotated);
-                carried = rotated;
-                var lefts = Vector256.LoadUnsafe(ref index, at);
-                var cells = ((lefts * left) + ((sums - lefts) * below)) * inverses;
-                var outside = Vector256.LessThan(lefts, firsts) | Vector256.GreaterThan(lefts, lasts);
-                Vector256.ConditionalSelect(outside, ones, cells).StoreUnsafe(ref after, at);
+                at += Lanes;
+                lefts = Vector256.LoadUnsafe(ref index, at);
+                cells = Cells(ref before, at, ref carried, lefts, sums, inverses, rotate, laneZero);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(lefts, lasts), ones, cells).StoreUnsafe(ref after, at);
             }
 
             ref double swap = ref before;
@@ -138,6 +137,30 @@ internal static partial class KolmogorovSmirnov
         }
 
         return Math.Clamp(Unsafe.Add(ref before, Origin + m), 0, 1);
+    }
+
+    /// <summary>
+    /// Cells i..i+3 (i = lefts) of the next diagonal from the previous one (at: the buffer position of cell i),
+    /// as (i·left + j·below) / s; <paramref name="carried"/> holds the previous vector rotated by one lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Cells(
+        ref double previous,
+        nuint at,
+        ref Vector256<double> carried,
+        Vector256<double> lefts,
+        Vector256<double> sums,
+        Vector256<double> inverses,
+        Vector256<long> rotate,
+        Vector256<double> laneZero)
+    {
+        var below = Vector256.LoadUnsafe(ref previous, at); // cells i..i+3 of the previous diagonal
+        var rotated = Vector256.Shuffle(below, rotate);
+        var left = Avx.IsSupported // cells i-1..i+2
+            ? Avx.Blend(rotated, carried, 0b0001)
+            : Vector256.ConditionalSelect(laneZero, carried, rotated);
+        carried = rotated;
+        return ((lefts * left) + ((sums - lefts) * below)) * inverses;
     }
 
     /// <summary>
