@@ -176,6 +176,31 @@ def sample_pairs():
     return out
 
 
+def ks_edge_cases():
+    """Two-sample KS cases at the edges of the lattice walk: ties, equal sizes, tiny samples, D = 1."""
+    edge = np.random.default_rng(20261203)  # its own generator: the cases above keep their values
+    pairs = [
+        ([1.0] * 5, [1.0] * 7),                                   # all ties: D = 0, p = 1
+        ([0.0, 1.0, 1.0, 2.0], [1.0, 1.0, 1.0]),                  # ties across the samples
+        ([float(v) for v in range(10)], [float(v) + 100 for v in range(10)]),  # disjoint, m = n: D = 1
+        ([float(v) for v in range(30)], [-1.0]),                  # n = 1
+        ([0.5], [float(v) for v in range(7)]),                    # m = 1
+        ([float(v) for v in np.round(edge.normal(0, 1, 250), 1)],
+         [float(v) for v in np.round(edge.normal(0, 1, 250), 1)]),             # m = n, heavy ties
+        ([float(v) for v in np.round(edge.normal(0, 1, 2000), 3)],
+         [float(v) for v in np.round(edge.normal(0.25, 1, 250), 3)]),          # the benchmark's shape
+        ([float(v) for v in np.round(edge.normal(0, 1, 2000), 2)],
+         [float(v) for v in np.round(edge.normal(0, 1.4, 250), 2)]),           # wider window, ties
+        ([float(v) for v in np.round(edge.uniform(0, 1, 120), 2)],
+         [float(v) for v in np.round(edge.uniform(0, 1, 45), 2)]),             # gcd 15
+    ]
+    out = []
+    for a, b in pairs:
+        ks = stats.ks_2samp(a, b, method="exact")
+        out.append({"a": a, "b": b, "ks": float(ks.statistic), "ks_p_exact": float(ks.pvalue)})
+    return out
+
+
 def mmd_cases():
     out = []
     for m, n, dim, shift, bw in [(20, 25, 3, 0.0, 1.0), (30, 30, 4, 0.8, 1.5), (15, 40, 2, 0.3, 0.7)]:
@@ -233,6 +258,7 @@ def main():
         "samples": sample_pairs(),
         "mmd": mmd_cases(),
         "change_detection": change_detection_cases(),
+        "ks_edges": ks_edge_cases(),
     }
     json.dump(doc, sys.stdout, indent=1, default=float)
     sys.stdout.write("\n")
