@@ -52,6 +52,7 @@ internal static class IngestBenchmark
         var modes = new List<IIngestMode> { new RawConsumerMode() };
         modes.AddRange(settings.Workers.Select(w => new SourceParseMode(w)));
         modes.AddRange(settings.Workers.Select(w => new FullPipelineMode(w)));
+        modes.AddRange(settings.Workers.Select(w => new DetectingPipelineMode(w)));
         var rates = modes.ToDictionary(m => m.Name, _ => new List<double>());
         var costs = modes.ToDictionary(m => m.Name, _ => new List<double>());
         // One unrecorded round first, so that no mode pays for JIT compilation or Akka's start-up.
