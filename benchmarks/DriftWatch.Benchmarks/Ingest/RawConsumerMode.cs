@@ -1,9 +1,13 @@
 using System.Diagnostics;
 using Confluent.Kafka;
+using DriftWatch.Kafka.Consuming;
 
 namespace DriftWatch.Benchmarks.Ingest;
 
-/// <summary>The baseline: a plain Confluent consumer in a group, taking every message and doing nothing with it.</summary>
+/// <summary>
+/// The baseline: a plain Confluent consumer in a group, configured as DriftWatch's own consumer, taking every message
+/// and doing nothing with it.
+/// </summary>
 internal sealed class RawConsumerMode : IIngestMode
 {
     public string Name => "raw-consume";
@@ -15,14 +19,11 @@ internal sealed class RawConsumerMode : IIngestMode
 
     private static Measurement Consume(string bootstrapServers, string topic, string group, int messages, TimeSpan timeout)
     {
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = bootstrapServers,
-            GroupId = group,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
-            EnableAutoCommit = true,
-            EnablePartitionEof = false,
-        }).Build();
+        // DriftWatch's own consumer configuration (fetch wait, fetch queue backoff, assignment), so the two differ
+        // only in what is done with a message; offsets are stored as consumed, as no pipeline acknowledges them.
+        var config = KafkaEventConsumer.ConsumerConfigFor(new KafkaConsumerOptions { BootstrapServers = bootstrapServers, GroupId = group });
+        config.EnableAutoOffsetStore = true;
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]>(config).Build();
         consumer.Subscribe(topic);
         var deadline = Stopwatch.StartNew();
         long first = 0;

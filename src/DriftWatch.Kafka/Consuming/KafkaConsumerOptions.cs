@@ -34,6 +34,14 @@ public sealed class KafkaConsumerOptions
     /// </summary>
     public TimeSpan FetchWait { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>
+    /// How long librdkafka postpones the next fetch of a partition once its local queue is over its limits
+    /// (<c>fetch.queue.backoff.ms</c>). Short, because with librdkafka's own 1 s a backlog that fills the queue faster
+    /// than the stream drains it leaves the stream idle for the rest of the second: on the embedded cluster a
+    /// 200,000-event topic took 1.2 s to consume with 1 s and 0.3 s with 10 ms. Default 10 ms.
+    /// </summary>
+    public TimeSpan FetchQueueBackoff { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>Where a group with no committed offset starts. Default earliest, so nothing is skipped.</summary>
     public bool StartFromEarliest { get; set; } = true;
 
@@ -87,6 +95,11 @@ public sealed class KafkaConsumerOptions
         if (FetchWait < TimeSpan.Zero || FetchWait > TimeSpan.FromMinutes(5))
         {
             throw new ArgumentException($"Kafka:FetchWait must be between 0 and 00:05:00, got {FetchWait}.");
+        }
+
+        if (FetchQueueBackoff < TimeSpan.Zero || FetchQueueBackoff > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentException($"Kafka:FetchQueueBackoff must be between 0 and 00:05:00, got {FetchQueueBackoff}.");
         }
 
         if (CommitInterval <= TimeSpan.Zero)

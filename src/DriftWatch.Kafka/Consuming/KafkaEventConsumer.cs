@@ -75,6 +75,19 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
         _batches = new BatchReader(this);
         _messages = new MessageReader(this);
 
+        _consumer = new ConsumerBuilder<byte[]?, byte[]>(ConsumerConfigFor(options))
+            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList()))
+            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition).ToList()))
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetLogHandler((_, message) => LogClient(message.Level, message.Facility, message.Message))
+            .Build();
+        _lagReader = new ConsumerLagReader(options, TimeSpan.FromSeconds(1), logger);
+    }
+
+    /// <summary>The librdkafka configuration of the consumer for <paramref name="options"/>, <c>Kafka:Extra</c> applied last.</summary>
+    internal static ConsumerConfig ConsumerConfigFor(KafkaConsumerOptions options)
+    {
         var config = new ConsumerConfig
         {
             BootstrapServers = options.BootstrapServers,
@@ -88,6 +101,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             // so the others keep their agents' state in memory and keep consuming meanwhile.
             PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
             FetchWaitMaxMs = (int)options.FetchWait.TotalMilliseconds,
+            FetchQueueBackoffMs = (int)options.FetchQueueBackoff.TotalMilliseconds,
             ClientId = $"driftwatch-{Environment.MachineName}-{Environment.ProcessId}",
         };
         foreach (var (key, value) in options.Extra)
@@ -95,14 +109,7 @@ public sealed partial class KafkaEventConsumer : IAsyncDisposable
             config.Set(key, value);
         }
 
-        _consumer = new ConsumerBuilder<byte[]?, byte[]>(config)
-            .SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions))
-            .SetPartitionsRevokedHandler((_, partitions) => OnRevoked(partitions.Select(p => p.TopicPartition).ToList()))
-            .SetPartitionsLostHandler((_, partitions) => OnLost(partitions.Select(p => p.TopicPartition).ToList()))
-            .SetErrorHandler((_, error) => OnError(error))
-            .SetLogHandler((_, message) => LogClient(message.Level, message.Facility, message.Message))
-            .Build();
-        _lagReader = new ConsumerLagReader(options, TimeSpan.FromSeconds(1), logger);
+        return config;
     }
 
     /// <summary>
