@@ -1,6 +1,5 @@
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
-using DriftWatch.Kafka.Consuming;
 using DriftWatch.Service.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -19,9 +18,7 @@ internal sealed class DetectingPipelineMode(int workers) : IIngestMode
 
     public async Task<Measurement> MeasureAsync(string bootstrapServers, string topic, string group, int messages, TimeSpan timeout)
     {
-        var kafka = new KafkaConsumerOptions { BootstrapServers = bootstrapServers, GroupId = group };
-        kafka.Topics.Clear();
-        kafka.Topics.Add(topic);
+        var kafka = Progress.Consumer(bootstrapServers, topic, group);
         var options = new PipelineOptions
         {
             DeadLetterTopic = $"{topic}.dlq",
@@ -34,17 +31,7 @@ internal sealed class DetectingPipelineMode(int workers) : IIngestMode
             .Select(_ => ((IDriftMonitor)new SignallingMonitor(new DriftMonitor(), started), (DriftMonitor?)null))
             .ToList();
         var pipeline = new IngestPipeline(kafka, options, shards, [], NullLoggerFactory.Instance, TimeProvider.System, state: null);
-        using var stop = new CancellationTokenSource();
-        var run = pipeline.RunAsync(stop.Token);
-        try
-        {
-            return await Progress.TimeAsync(() => started.Seen, () => pipeline.Statistics.Committed >= messages, run, timeout, Name);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await run;
-        }
+        return await Progress.TimePipelineAsync(pipeline, () => started.Seen, messages, timeout, Name);
     }
 
     private sealed class StartSignal

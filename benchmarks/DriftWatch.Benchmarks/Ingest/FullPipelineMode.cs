@@ -1,6 +1,5 @@
 using DriftWatch.Core.Detection;
 using DriftWatch.Core.Events;
-using DriftWatch.Kafka.Consuming;
 using DriftWatch.Service.Pipeline;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -18,23 +17,11 @@ internal sealed class FullPipelineMode(int workers) : IIngestMode
 
     public async Task<Measurement> MeasureAsync(string bootstrapServers, string topic, string group, int messages, TimeSpan timeout)
     {
-        var kafka = new KafkaConsumerOptions { BootstrapServers = bootstrapServers, GroupId = group };
-        kafka.Topics.Clear();
-        kafka.Topics.Add(topic);
+        var kafka = Progress.Consumer(bootstrapServers, topic, group);
         var options = new PipelineOptions { DeadLetterTopic = $"{topic}.dlq", AlertsTopic = string.Empty, ParseWorkers = workers };
         var monitor = new CountingMonitor();
         var pipeline = new IngestPipeline(kafka, options, monitor, [], NullLoggerFactory.Instance, TimeProvider.System);
-        using var stop = new CancellationTokenSource();
-        var run = pipeline.RunAsync(stop.Token);
-        try
-        {
-            return await Progress.TimeAsync(() => monitor.Observed > 0, () => pipeline.Statistics.Committed >= messages, run, timeout, Name);
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await run;
-        }
+        return await Progress.TimePipelineAsync(pipeline, () => monitor.Observed > 0, messages, timeout, Name);
     }
 
     private sealed class CountingMonitor : IDriftMonitor

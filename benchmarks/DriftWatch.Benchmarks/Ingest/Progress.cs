@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using DriftWatch.Kafka.Consuming;
+using DriftWatch.Service.Pipeline;
 
 namespace DriftWatch.Benchmarks.Ingest;
 
@@ -40,6 +42,34 @@ internal static class Progress
             }
 
             await Task.Delay(1);
+        }
+    }
+
+    /// <summary>The consumer options of a mode: the product's defaults, one topic, the run's own group.</summary>
+    internal static KafkaConsumerOptions Consumer(string bootstrapServers, string topic, string group)
+    {
+        var options = new KafkaConsumerOptions { BootstrapServers = bootstrapServers, GroupId = group };
+        options.Topics.Clear();
+        options.Topics.Add(topic);
+        return options;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="pipeline"/> until it has committed <paramref name="messages"/> offsets, timed from
+    /// the first event <paramref name="started"/> reports; stops the pipeline whatever happens.
+    /// </summary>
+    internal static async Task<Measurement> TimePipelineAsync(IngestPipeline pipeline, Func<bool> started, int messages, TimeSpan timeout, string what)
+    {
+        using var stop = new CancellationTokenSource();
+        var run = pipeline.RunAsync(stop.Token);
+        try
+        {
+            return await TimeAsync(started, () => pipeline.Statistics.Committed >= messages, run, timeout, what);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run;
         }
     }
 }

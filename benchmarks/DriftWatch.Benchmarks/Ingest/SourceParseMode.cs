@@ -20,9 +20,7 @@ internal sealed class SourceParseMode(int workers) : IIngestMode
 
     public async Task<Measurement> MeasureAsync(string bootstrapServers, string topic, string group, int messages, TimeSpan timeout)
     {
-        var options = new KafkaConsumerOptions { BootstrapServers = bootstrapServers, GroupId = group };
-        options.Topics.Clear();
-        options.Topics.Add(topic);
+        var options = Progress.Consumer(bootstrapServers, topic, group);
         using var system = ActorSystem.Create("ingest-benchmark");
         await using var consumer = new KafkaEventConsumer(options, NullLogger<KafkaEventConsumer>.Instance);
         long invalid = 0;
