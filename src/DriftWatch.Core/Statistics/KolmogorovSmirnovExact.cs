@@ -187,7 +187,7 @@ internal static partial class KolmogorovSmirnov
         // below first - 1 to the grid. The next sweep loads what this one stored (diagonal s + 1), as in
         // OutsideVectorised.
         long bandCells = Math.Min(((2 * bound) + total - 1) / total, m + 1L);
-        int vectors = (int)((bandCells + 10 + Lanes - 1) / Lanes);
+        int vectors = (int)((bandCells + 10 + Lanes - 1) / Lanes); // at least 2
         var previous = new double[Origin + m + (Lanes * vectors) + Lanes];
         var current = new double[previous.Length];
         var cellIndex = new double[previous.Length];
@@ -223,17 +223,35 @@ internal static partial class KolmogorovSmirnov
             // Cells of diagonal s below the sweep: outside its band (at most first - 2), read only for cells of
             // diagonal s + 1 that are outside its band too.
             var carriedMiddle = ones;
-            for (int k = 0; k < vectors; k++)
+            // Cells below first on diagonal s lie in the first vector (it holds first - 1), and below first on
+            // diagonal s + 1 (at most first + 1) in the first two; past those only the upper ends are masked.
+            var lefts = Vector512.LoadUnsafe(ref index, at);
+            var middle = Vector512.ConditionalSelect(
+                Vector512.LessThan(lefts, firsts) | Vector512.GreaterThan(lefts, lasts),
+                ones,
+                Cells(Vector512.LoadUnsafe(ref before, at), ref carried, lefts, sums, inverses, shift));
+            var cells = Cells(middle, ref carriedMiddle, lefts, nextSums, nextInverses, shift);
+            Vector512.ConditionalSelect(Vector512.LessThan(lefts, nextFirsts) | Vector512.GreaterThan(lefts, nextLasts), ones, cells)
+                .StoreUnsafe(ref after, at);
+            at += Lanes;
+            lefts = Vector512.LoadUnsafe(ref index, at);
+            middle = Vector512.ConditionalSelect(
+                Vector512.GreaterThan(lefts, lasts),
+                ones,
+                Cells(Vector512.LoadUnsafe(ref before, at), ref carried, lefts, sums, inverses, shift));
+            cells = Cells(middle, ref carriedMiddle, lefts, nextSums, nextInverses, shift);
+            Vector512.ConditionalSelect(Vector512.LessThan(lefts, nextFirsts) | Vector512.GreaterThan(lefts, nextLasts), ones, cells)
+                .StoreUnsafe(ref after, at);
+            for (int k = 2; k < vectors; k++)
             {
-                var lefts = Vector512.LoadUnsafe(ref index, at);
-                var below = Vector512.LoadUnsafe(ref before, at);
-                var middle = Cells(below, ref carried, lefts, sums, inverses, shift);
-                middle = Vector512.ConditionalSelect(
-                    Vector512.LessThan(lefts, firsts) | Vector512.GreaterThan(lefts, lasts), ones, middle);
-                var cells = Cells(middle, ref carriedMiddle, lefts, nextSums, nextInverses, shift);
-                Vector512.ConditionalSelect(Vector512.LessThan(lefts, nextFirsts) | Vector512.GreaterThan(lefts, nextLasts), ones, cells)
-                    .StoreUnsafe(ref after, at);
                 at += Lanes;
+                lefts = Vector512.LoadUnsafe(ref index, at);
+                middle = Vector512.ConditionalSelect(
+                    Vector512.GreaterThan(lefts, lasts),
+                    ones,
+                    Cells(Vector512.LoadUnsafe(ref before, at), ref carried, lefts, sums, inverses, shift));
+                cells = Cells(middle, ref carriedMiddle, lefts, nextSums, nextInverses, shift);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(lefts, nextLasts), ones, cells).StoreUnsafe(ref after, at);
             }
 
             ref double swap = ref before;
