@@ -188,20 +188,18 @@ internal static partial class KolmogorovSmirnov
         // OutsideVectorised.
         long bandCells = Math.Min(((2 * bound) + total - 1) / total, m + 1L);
         int vectors = (int)((bandCells + 10 + Lanes - 1) / Lanes); // at least 2
-        var previous = new double[Origin + m + (Lanes * vectors) + Lanes];
-        var current = new double[previous.Length];
-        var cellIndex = new double[previous.Length];
-        previous.AsSpan().Fill(1);
-        current.AsSpan().Fill(1);
+        int length = (Origin + m + (Lanes * vectors) + Lanes + 7) & ~7;
+        // Both diagonals in one buffer kept per thread, and i as a double from a table shared by all calls,
+        // instead of three new arrays and a loop of conversions per call; every grid vector on a 64-byte line.
+        Span<double> diagonals = AlignedScratch(2 * length);
+        Span<double> previous = diagonals[..length];
+        Span<double> current = diagonals[length..];
+        previous.Fill(1);
+        current.Fill(1);
         previous[Origin] = 0; // cell (0, 0)
-        for (int k = 0; k < cellIndex.Length; k++)
-        {
-            cellIndex[k] = k - Origin;
-        }
-
-        ref double before = ref MemoryMarshal.GetArrayDataReference(previous);
-        ref double after = ref MemoryMarshal.GetArrayDataReference(current);
-        ref double index = ref MemoryMarshal.GetArrayDataReference(cellIndex);
+        ref double before = ref MemoryMarshal.GetReference(previous);
+        ref double after = ref MemoryMarshal.GetReference(current);
+        ref double index = ref MemoryMarshal.GetReference(CellIndices(length));
         var shift = Vector512.Create(15L, 0, 1, 2, 3, 4, 5, 6); // lane 0 from lane 7 of the second source
         var ones = Vector512.Create(1.0);
         var band = new Band(m, n, bound);
@@ -283,6 +281,49 @@ internal static partial class KolmogorovSmirnov
 
         return Math.Clamp(Unsafe.Add(ref before, Origin + m), 0, 1);
     }
+
+    [ThreadStatic]
+    private static double[]? t_diagonals;
+
+    private static double[] s_cellIndices = [];
+
+    /// <summary>
+    /// <paramref name="length"/> doubles of this thread's scratch (pinned, so that its address holds), starting
+    /// on a 64-byte boundary; the length is a multiple of 8, so every grid vector of both halves is aligned.
+    /// </summary>
+    private static Span<double> AlignedScratch(int length)
+    {
+        double[] scratch = t_diagonals is { } cached && cached.Length >= length + 8
+            ? cached
+            : t_diagonals = GC.AllocateUninitializedArray<double>(Math.Max(length + 8, 1024), pinned: true);
+        return scratch.AsSpan(AlignmentSkip(scratch), length);
+    }
+
+    /// <summary>
+    /// k - <see cref="Origin"/> at index k, for k &lt; <paramref name="length"/> at least, on a 64-byte boundary.
+    /// Grown by replacing the shared table, never by changing one that another thread may be reading.
+    /// </summary>
+    private static ReadOnlySpan<double> CellIndices(int length)
+    {
+        double[] table = Volatile.Read(ref s_cellIndices);
+        if (table.Length < length + 8)
+        {
+            table = GC.AllocateUninitializedArray<double>(Math.Max(length + 8, 2 * table.Length), pinned: true);
+            int skip = AlignmentSkip(table);
+            for (int k = 0; k < table.Length - skip; k++)
+            {
+                table[skip + k] = k - Origin;
+            }
+
+            Volatile.Write(ref s_cellIndices, table);
+        }
+
+        return table.AsSpan(AlignmentSkip(table), length);
+    }
+
+    /// <summary>Elements of a pinned array before its first 64-byte boundary.</summary>
+    private static int AlignmentSkip(double[] pinned) =>
+        (int)((64 - (Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0) & 63)) & 63) / sizeof(double);
 
     /// <summary>
     /// Cells i..i+7 (i = lefts) of the next diagonal from cells i..i+7 of the previous one
