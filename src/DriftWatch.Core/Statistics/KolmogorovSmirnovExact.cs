@@ -172,11 +172,13 @@ internal static partial class KolmogorovSmirnov
     /// arithmetic per lane, so the same result bit for bit. Without 512-bit vector hardware the same operations
     /// run in software (not chosen then).
     /// </summary>
-    // The walk is bound by the chain from one diagonal to the next (store, forwarded load, permute, multiply-add,
-    // mask), not by the cells: eight lanes alone took 8.5 instead of 8.7 ns per diagonal at D = 0.02 (3 vectors
-    // a diagonal). A sweep computes diagonal s into registers and diagonal s + 1 from them, so only every other
-    // diagonal goes through memory (5.8-5.9 ns per diagonal); three or more per sweep widen every sweep by the
-    // band's drift and were slower at D >= 0.05.
+    // At the windows' D the walk is bound by the fixed cost of a diagonal and the chain from one diagonal to the
+    // next (store, forwarded load, permute, multiply-add, mask), not by the cells: eight lanes alone took 8.5
+    // instead of 8.7 ns per diagonal at D = 0.02 (3 vectors a diagonal). A sweep computes diagonal s into
+    // registers and diagonal s + 1 from them, so only every other diagonal goes through memory (5.9 ns per
+    // diagonal in a separate test, 5.6 with the aligned buffers). Four diagonals per sweep widen every sweep by
+    // the band's drift and hold 16 constants in registers: faster at D = 0.02 (11.0 against 12.6 us), slower at
+    // D = 0.1 (19.5 against 15.4 us) and over the benchmark's windows (14.5 against 13.1-13.7 us).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double OutsideVectorised512(int m, int n, long bound)
     {
