@@ -49,7 +49,7 @@ internal static class KsScipyBenchmark
         {
             for (int w = 0; w < Windows; w++)
             {
-                windows[w].CopyTo(buffer, 0); // the window arrives unsorted every time
+                windows[w].CopyTo(buffer, 0); // as before Test stopped sorting the window in place (it is not changed now)
                 ours[w] = KolmogorovSmirnov.Test(sorted, buffer);
             }
         }
@@ -73,6 +73,15 @@ internal static class KsScipyBenchmark
                 for (int w = 0; w < Windows; w++)
                 {
                     parts[w] = KolmogorovSmirnov.Statistic(sorted, sortedWindows[w]);
+                }
+            },
+            repetitions);
+        var (searchBest, _) = BestPerCall(
+            () =>
+            {
+                for (int w = 0; w < Windows; w++)
+                {
+                    parts[w] = KolmogorovSmirnov.StatisticAgainstSorted(sorted, windows[w]);
                 }
             },
             repetitions);
@@ -105,7 +114,7 @@ internal static class KsScipyBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  largest |D - scipy D| {dDiff:G3}, largest |p - scipy p| {pDiff:G3}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  parts (wall): copy+sort window {sortBest * 1e6:0.0} us, D {statisticBest * 1e6:0.0} us, exact p {pBest * 1e6:0.0} us per call"));
+            $"  parts (wall): D of the unsorted window (what Test does) {searchBest * 1e6:0.0} us, exact p {pBest * 1e6:0.0} us per call; for comparison copy+sort window {sortBest * 1e6:0.0} us and D merged with the sorted window {statisticBest * 1e6:0.0} us"));
         return dDiff <= 1e-12 && pDiff <= 1e-12 ? 0 : 1;
     }
 

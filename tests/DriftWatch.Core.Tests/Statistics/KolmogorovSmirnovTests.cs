@@ -58,14 +58,17 @@ public sealed class KolmogorovSmirnovTests
     public void OutsideVectorised_EveryBandWidth_EqualsTheScalarWalk(int m, int n)
     {
         // Every bound from a band narrower than one cell to one wider than the lattice: the vector walk sweeps
-        // whole vectors past both ends of each diagonal and must write exactly what the cell-by-cell walk does.
+        // whole vectors past both ends of each diagonal and must write exactly what the cell-by-cell walk does,
+        // with four cells per vector and with eight (run in software where the processor lacks the width).
         long limit = (long)m * n;
         long step = Math.Max(1, limit / 200);
         for (long bound = 1; bound <= limit + 1; bound += step)
         {
             double scalar = KolmogorovSmirnov.OutsideScalar(m, n, bound);
             double vectorised = KolmogorovSmirnov.OutsideVectorised(m, n, bound);
-            Assert.True(scalar.Equals(vectorised), $"m={m} n={n} bound={bound}: {scalar:R} vs {vectorised:R}");
+            Assert.True(scalar.Equals(vectorised), $"m={m} n={n} bound={bound}: {scalar:R} vs {vectorised:R} (4 lanes)");
+            double wide = KolmogorovSmirnov.OutsideVectorised512(m, n, bound);
+            Assert.True(scalar.Equals(wide), $"m={m} n={n} bound={bound}: {scalar:R} vs {wide:R} (8 lanes)");
         }
     }
 
@@ -96,7 +99,7 @@ public sealed class KolmogorovSmirnovTests
             ScipyReference.Close(c.GetProperty("ks").GetDouble(), d, what: $"D ({reference.Length} vs {sample.Length})");
             ScipyReference.Close(c.GetProperty("ks_p_exact").GetDouble(), p, relative: 1e-12, what: $"exact p ({reference.Length} vs {sample.Length})");
             // The statistic is symmetric: the walk steps through whichever sample is shorter.
-            Assert.Equal(d, KolmogorovSmirnov.Statistic(sample, reference));
+            Assert.Equal(d, KolmogorovSmirnov.Statistic(sample.Order().ToArray(), reference));
         }
     }
 
@@ -116,6 +119,53 @@ public sealed class KolmogorovSmirnovTests
             double shift = random.NextDouble() - 0.5;
             double[] b = Enumerable.Range(0, n).Select(_ => Math.Round((random.NextDouble() * 3) + shift, decimals)).Order().ToArray();
             Assert.Equal(EveryDistinctValue(a, b), KolmogorovSmirnov.Statistic(a, b));
+        }
+    }
+
+    [Theory]
+    [InlineData(2000, 250, 3)]
+    [InlineData(2000, 250, 1)]
+    [InlineData(250, 2000, 1)]
+    [InlineData(100, 100, 0)]
+    [InlineData(1, 30, 1)]
+    [InlineData(30, 1, 0)]
+    [InlineData(17, 3, 0)]
+    [InlineData(3000, 40, 2)]
+    [InlineData(4096, 100, 3)]
+    [InlineData(4097, 100, 3)]
+    [InlineData(65, 40, 1)]
+    [InlineData(64, 64, 2)]
+    [InlineData(8, 20, 1)]
+    [InlineData(7, 20, 1)]
+    public void StatisticAgainstSorted_TiedUnsortedSample_EqualsTheWalkOverEveryDistinctValue(int m, int n, int decimals)
+    {
+        // The sample is placed among the reference by search, unsorted: ties within the sample, within the
+        // reference (runs of equal values) and across the two must give the merge walk's D exactly. Reference
+        // sizes on both sides of the vector search's limits (8 and 4,096 values) and of its blocks of 64.
+        var random = new Random(20261204 + m + n);
+        for (int round = 0; round < 50; round++)
+        {
+            double[] reference = Enumerable.Range(0, m).Select(_ => Math.Round(random.NextDouble() * 3, decimals)).Order().ToArray();
+            double shift = random.NextDouble() - 0.5;
+            double[] sample = Enumerable.Range(0, n).Select(_ => Math.Round((random.NextDouble() * 3) + shift, decimals)).ToArray();
+            double expected = EveryDistinctValue(reference, sample.Order().ToArray());
+            Assert.Equal(expected, KolmogorovSmirnov.StatisticAgainstSorted(reference, sample));
+        }
+    }
+
+    [Fact]
+    public void StatisticAgainstSorted_AllEqualOrDisjoint_EqualsTheWalkOverEveryDistinctValue()
+    {
+        double[][] references = [[1, 1, 1, 1], [1, 2, 3], [5, 5, 6, 6, 6, 7], [-1, 0, 0, 0]];
+        double[][] samples = [[1, 1], [0, 0, 0], [9, 10], [6, 6, 6, 6, 5], [1], [0, 7, 0, 6, 5, 5]];
+        foreach (double[] reference in references)
+        {
+            foreach (double[] sample in samples)
+            {
+                Assert.Equal(
+                    EveryDistinctValue(reference, sample.Order().ToArray()),
+                    KolmogorovSmirnov.StatisticAgainstSorted(reference, sample));
+            }
         }
     }
 
