@@ -90,28 +90,10 @@ internal static partial class KolmogorovSmirnov
         var laneZero = Vector256.Create(-1L, 0, 0, 0).AsDouble();
         var ones = Vector256.Create(1.0);
 
-        // Inside the band on diagonal s: s·m - bound < i·(m+n) < s·m + bound (possibly no i at all for a narrow
-        // band). Both ends only move up with s, by at most one cell (m < m + n), so they are tracked without
-        // dividing or branching: lowSlack = s·m - bound - low·total stays negative, highSlack = (high+1)·total
-        // - s·m - bound stays non-negative.
-        long low = 0;
-        long high = (bound - 1) / total; // largest i with i·total < bound, for s = 0
-        long lowSlack = -bound;
-        long highSlack = ((high + 1) * total) - bound;
+        var band = new Band(m, n, bound);
         for (long s = 1; s <= total; s++)
         {
-            lowSlack += m;
-            long lowStep = ~(lowSlack >> 63); // all ones when lowSlack >= 0
-            low += lowStep & 1;
-            lowSlack -= lowStep & total;
-            highSlack -= m;
-            long highStep = highSlack >> 63; // all ones when highSlack < 0
-            high += highStep & 1;
-            highSlack += highStep & total;
-
-            // Only cells on the lattice (s-n <= i <= min(m, s)) are computed.
-            long first = Math.Max(low, s - n);
-            long last = Math.Min(high, Math.Min(m, s));
+            var (first, last) = band.Next(s);
             double sum = s;
             var sums = Vector256.Create(sum);
             var inverses = Vector256.Create(1 / sum);
